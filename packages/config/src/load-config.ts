@@ -1,0 +1,63 @@
+import type { z } from 'zod';
+import { type Env, envSchema } from './env-schema.js';
+
+export type Config = ReturnType<typeof toConfig>;
+
+/** One error naming every bad variable, so a misconfigured deploy is fixed in one pass. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: ReadonlyArray<{ variable: string; message: string }>) {
+    super(`Invalid environment:\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n')}`);
+  }
+}
+
+/**
+ * Parses the environment once, at start. Pure: pass `process.env` (only main.ts files do) or a
+ * literal in tests. Empty strings count as unset, as most .env tooling means them.
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) throw new ConfigError(describe(parsed.error));
+  return deepFreeze(toConfig(parsed.data));
+}
+
+function describe(error: z.ZodError): Array<{ variable: string; message: string }> {
+  // Values are never echoed: a bad variable may hold a secret.
+  return error.issues.map((issue) => ({ variable: String(issue.path[0] ?? '(root)'), message: issue.message }));
+}
+
+function toConfig(e: Env) {
+  return {
+    env: e.NODE_ENV,
+    log: { level: e.LOG_LEVEL },
+    http: { host: e.HOST, port: e.PORT },
+    database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
+    redis: { url: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX },
+    webhooks: {
+      bodyLimitBytes: e.WEBHOOK_BODY_LIMIT_BYTES,
+      enqueueTimeoutMs: e.WEBHOOK_ENQUEUE_TIMEOUT_MS,
+      ed25519PublicKey: e.GHL_WEBHOOK_PUBLIC_KEY,
+      rsaPublicKey: e.GHL_WEBHOOK_RSA_PUBLIC_KEY,
+      rsaEnabled: e.GHL_WEBHOOK_RSA_ENABLED,
+      maxAgeSeconds: e.GHL_WEBHOOK_MAX_AGE_SECONDS,
+      sharedSecret: e.GHL_WEBHOOK_SECRET,
+    },
+    ghl: {
+      apiBaseUrl: e.GHL_API_BASE_URL,
+      clientId: e.GHL_CLIENT_ID,
+      clientSecret: e.GHL_CLIENT_SECRET,
+      bootstrap: { accessToken: e.GHL_ACCESS_TOKEN, refreshToken: e.GHL_REFRESH_TOKEN, locationId: e.GHL_LOCATION_ID },
+    },
+    worker: { concurrency: e.WORKER_CONCURRENCY, webhookAttempts: e.WEBHOOK_JOB_ATTEMPTS },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/index.js';
+
+describe('loadConfig', () => {
+  it('gives defaults pointing at 127.0.0.1 for an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.database.url).toBe('postgres://postgres@127.0.0.1:5432/ghl_bridge');
+    expect(config.redis.url).toBe('redis://127.0.0.1:6379');
+    expect(config.http).toEqual({ host: '127.0.0.1', port: 3000 });
+    expect(config.webhooks.rsaEnabled).toBe(false);
+    expect(config.webhooks.ed25519PublicKey).toContain('BEGIN PUBLIC KEY');
+  });
+
+  it('returns a deeply frozen object', () => {
+    const config = loadConfig({});
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.webhooks)).toBe(true);
+    expect(Object.isFrozen(config.ghl.bootstrap)).toBe(true);
+  });
+
+  it('rejects a bad environment with every bad variable named in one error', () => {
+    const bad = {
+      PORT: 'eighty',
+      DATABASE_URL: 'mysql://127.0.0.1/x',
+      REDIS_URL: 'not a url',
+      GHL_WEBHOOK_RSA_ENABLED: 'maybe',
+      GHL_WEBHOOK_PUBLIC_KEY: 'not-a-key',
+      LOG_LEVEL: 'loud',
+    };
+    let error: unknown;
+    try {
+      loadConfig(bad);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const named = (error as ConfigError).problems.map((p) => p.variable).sort();
+    expect(named).toEqual(Object.keys(bad).sort());
+    for (const variable of Object.keys(bad)) expect((error as ConfigError).message).toContain(variable);
+  });
+
+  it('never echoes a bad value, which may be a secret', () => {
+    expect(() => loadConfig({ GHL_WEBHOOK_SECRET: 'short-secret' })).toThrow(/GHL_WEBHOOK_SECRET/);
+    expect(() => loadConfig({ GHL_WEBHOOK_SECRET: 'short-secret' })).not.toThrow(/short-secret/);
+  });
+
+  it('treats empty strings as unset and accepts \\n-escaped PEM keys', () => {
+    const pem = loadConfig({}).webhooks.ed25519PublicKey;
+    const config = loadConfig({ PORT: '', GHL_WEBHOOK_PUBLIC_KEY: pem.replaceAll('\n', '\\n') });
+    expect(config.http.port).toBe(3000);
+    expect(config.webhooks.ed25519PublicKey).toBe(pem);
+  });
+
+  it('parses booleans and numbers from their string forms', () => {
+    const config = loadConfig({ GHL_WEBHOOK_RSA_ENABLED: 'TRUE', PORT: '8080', WORKER_CONCURRENCY: '4' });
+    expect(config.webhooks.rsaEnabled).toBe(true);
+    expect(config.http.port).toBe(8080);
+    expect(config.worker.concurrency).toBe(4);
+  });
+});

@@ -1,0 +1,3 @@
+export { createDatabase, type Database, type DatabaseOptions, type Db } from './client.js';
+export { ensureDatabase, migrationsFolder, runMigrations } from './migrate.js';
+export * from './schema/index.js';

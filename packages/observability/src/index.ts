@@ -1,0 +1,1 @@
+export { createLogger, type Logger, type LoggerConfig, REDACTED_PATHS } from './logger.js';

@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import { type Config, loadConfig } from '@ghl-bridge/config';
+import { Redis } from 'ioredis';
+import { test as base, inject } from 'vitest';
+import { cloneTestDatabase, dropTestDatabase } from './test-database.js';
+import { generateWebhookKeys } from './webhook-signing.js';
+
+/** Environment for a test's Config: quiet logs, the file's database, the test's queue prefix. */
+export function testEnv(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  return { NODE_ENV: 'test', LOG_LEVEL: 'silent', REDIS_URL: inject('redisUrl'), ...overrides };
+}
+
+/**
+ * Fixtures on the real services. Per file: a database cloned from the migrated template, a
+ * Redis connection and webhook signing keys. Per test: a unique BullMQ prefix (a Redis Cluster
+ * hash tag) whose keys are deleted afterwards, and a Config that points at all of them.
+ */
+export const test = base
+  .extend('database', { scope: 'file' }, async (_context, { onCleanup }) => {
+    const serverUrl = inject('databaseServerUrl');
+    const database = await cloneTestDatabase(serverUrl, inject('templateDatabase'));
+    onCleanup(async () => {
+      await database.close();
+      await dropTestDatabase(serverUrl, database.name);
+    });
+    return database;
+  })
+  .extend('redis', { scope: 'file' }, async (_context, { onCleanup }) => {
+    const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null, lazyConnect: false });
+    onCleanup(async () => {
+      await redis.quit();
+    });
+    return redis;
+  })
+  .extend('webhookKeys', { scope: 'file' }, () => generateWebhookKeys())
+  .extend('queuePrefix', async ({ redis }, { onCleanup }) => {
+    const prefix = `{t-${randomBytes(6).toString('hex')}}`;
+    onCleanup(() => deleteKeys(redis, prefix));
+    return prefix;
+  })
+  .extend('config', ({ database, queuePrefix, webhookKeys }): Config =>
+    loadConfig(
+      testEnv({
+        DATABASE_URL: database.url,
+        QUEUE_PREFIX: queuePrefix,
+        GHL_WEBHOOK_PUBLIC_KEY: webhookKeys.ed25519.publicKey,
+        GHL_WEBHOOK_RSA_PUBLIC_KEY: webhookKeys.rsa.publicKey,
+      }),
+    ),
+  );
+
+async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    if (keys.length > 0) await redis.unlink(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
