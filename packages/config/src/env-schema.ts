@@ -53,8 +53,6 @@ export const envSchema = z.object({
 
   // Jobs each worker process runs at once, per queue.
   WORKER_CONCURRENCY: envInt(50, { min: 1, max: 1000 }),
-  // Attempts for a webhook job before it stays failed (visible in Bull Board, replayable).
-  WEBHOOK_JOB_ATTEMPTS: envInt(8, { min: 1, max: 100 }),
   // Longest a process waits for in-flight work on SIGTERM before it exits anyway.
   SHUTDOWN_TIMEOUT_MS: envInt(10_000, { min: 100 }),
 });

@@ -24,7 +24,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 
 function describe(error: z.ZodError): Array<{ variable: string; message: string }> {
   // Values are never echoed: a bad variable may hold a secret.
-  return error.issues.map((issue) => ({ variable: String(issue.path[0] ?? '(root)'), message: issue.message }));
+  return error.issues.map((issue) => ({
+    variable: String(issue.path[0] ?? '(root)'),
+    message: issue.message,
+  }));
 }
 
 function toConfig(e: Env) {
@@ -47,9 +50,13 @@ function toConfig(e: Env) {
       apiBaseUrl: e.GHL_API_BASE_URL,
       clientId: e.GHL_CLIENT_ID,
       clientSecret: e.GHL_CLIENT_SECRET,
-      bootstrap: { accessToken: e.GHL_ACCESS_TOKEN, refreshToken: e.GHL_REFRESH_TOKEN, locationId: e.GHL_LOCATION_ID },
+      bootstrap: {
+        accessToken: e.GHL_ACCESS_TOKEN,
+        refreshToken: e.GHL_REFRESH_TOKEN,
+        locationId: e.GHL_LOCATION_ID,
+      },
     },
-    worker: { concurrency: e.WORKER_CONCURRENCY, webhookAttempts: e.WEBHOOK_JOB_ATTEMPTS },
+    worker: { concurrency: e.WORKER_CONCURRENCY },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
 }

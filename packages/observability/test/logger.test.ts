@@ -19,7 +19,13 @@ describe('createLogger', () => {
     const log = createLogger({ name: 'test', level: 'info', destination });
     log.info(
       {
-        req: { headers: { authorization: 'Bearer sk-live-1', 'x-ghl-signature': 'sig-ed-1', 'x-wh-signature': 'sig-rsa-1' } },
+        req: {
+          headers: {
+            authorization: 'Bearer sk-live-1',
+            'x-ghl-signature': 'sig-ed-1',
+            'x-wh-signature': 'sig-rsa-1',
+          },
+        },
         token: { access_token: 'at-1', refresh_token: 'rt-1' },
         refreshToken: 'rt-2',
         job: { accessToken: 'at-2' },

@@ -2,11 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { type Config, loadConfig } from '@ghl-bridge/config';
 import { Redis } from 'ioredis';
 import { test as base, inject } from 'vitest';
+import type {} from './provided-context.js';
 import { cloneTestDatabase, dropTestDatabase } from './test-database.js';
 import { generateWebhookKeys } from './webhook-signing.js';
 
 /** Environment for a test's Config: quiet logs, the file's database, the test's queue prefix. */
-export function testEnv(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+export function testEnv(
+  overrides: Record<string, string | undefined> = {},
+): Record<string, string | undefined> {
   return { NODE_ENV: 'test', LOG_LEVEL: 'silent', REDIS_URL: inject('redisUrl'), ...overrides };
 }
 
@@ -16,7 +19,8 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
  * hash tag) whose keys are deleted afterwards, and a Config that points at all of them.
  */
 export const test = base
-  .extend('database', { scope: 'file' }, async (_context, { onCleanup }) => {
+  // biome-ignore lint/correctness/noEmptyPattern: vitest reads fixture dependencies from this pattern
+  .extend('database', { scope: 'file' }, async ({}, { onCleanup }) => {
     const serverUrl = inject('databaseServerUrl');
     const database = await cloneTestDatabase(serverUrl, inject('templateDatabase'));
     onCleanup(async () => {
@@ -25,7 +29,8 @@ export const test = base
     });
     return database;
   })
-  .extend('redis', { scope: 'file' }, async (_context, { onCleanup }) => {
+  // biome-ignore lint/correctness/noEmptyPattern: vitest reads fixture dependencies from this pattern
+  .extend('redis', { scope: 'file' }, async ({}, { onCleanup }) => {
     const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null, lazyConnect: false });
     onCleanup(async () => {
       await redis.quit();
@@ -38,15 +43,17 @@ export const test = base
     onCleanup(() => deleteKeys(redis, prefix));
     return prefix;
   })
-  .extend('config', ({ database, queuePrefix, webhookKeys }): Config =>
-    loadConfig(
-      testEnv({
-        DATABASE_URL: database.url,
-        QUEUE_PREFIX: queuePrefix,
-        GHL_WEBHOOK_PUBLIC_KEY: webhookKeys.ed25519.publicKey,
-        GHL_WEBHOOK_RSA_PUBLIC_KEY: webhookKeys.rsa.publicKey,
-      }),
-    ),
+  .extend(
+    'config',
+    ({ database, queuePrefix, webhookKeys }): Config =>
+      loadConfig(
+        testEnv({
+          DATABASE_URL: database.url,
+          QUEUE_PREFIX: queuePrefix,
+          GHL_WEBHOOK_PUBLIC_KEY: webhookKeys.ed25519.publicKey,
+          GHL_WEBHOOK_RSA_PUBLIC_KEY: webhookKeys.rsa.publicKey,
+        }),
+      ),
   );
 
 async function deleteKeys(redis: Redis, prefix: string): Promise<void> {

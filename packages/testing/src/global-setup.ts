@@ -6,16 +6,7 @@ import { migrationsFolder, runMigrations } from '@ghl-bridge/db';
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
 import { TEST_DATABASE_PREFIX, withDatabase } from './database-names.js';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** Migrated database that each test file clones (CREATE DATABASE … TEMPLATE). */
-    templateDatabase: string;
-    /** Any database URL on the test server; test files swap the database name. */
-    databaseServerUrl: string;
-    redisUrl: string;
-  }
-}
+import type {} from './provided-context.js';
 
 /** Test databases left behind by a killed run are dropped once they are this old. */
 const STALE_AFTER_SECONDS = 2 * 60 * 60;
@@ -55,7 +46,8 @@ async function buildTemplate(admin: postgres.Sql, serverUrl: string, template: s
   await runMigrations(withDatabase(serverUrl, scratch));
   await admin`alter database ${admin(scratch)} rename to ${admin(template)}`;
   // Older templates belong to older migrations; nothing clones them any more.
-  const old = await admin`select datname from pg_database where datname like 'ghlb\_tpl\_%' and datname <> ${template}`;
+  const old =
+    await admin`select datname from pg_database where datname like 'ghlb\_tpl\_%' and datname <> ${template}`;
   for (const { datname } of old) await admin`drop database if exists ${admin(datname)} with (force)`;
 }
 
@@ -72,7 +64,9 @@ async function dropStale(admin: postgres.Sql): Promise<void> {
 
 async function migrationsHash(): Promise<string> {
   const hash = createHash('sha256');
-  const files = (await readdir(migrationsFolder, { recursive: true })).filter((f) => f.endsWith('.sql') || f.endsWith('.json')).sort();
+  const files = (await readdir(migrationsFolder, { recursive: true }))
+    .filter((f) => f.endsWith('.sql') || f.endsWith('.json'))
+    .sort();
   for (const file of files) hash.update(file).update(await readFile(join(migrationsFolder, file)));
   return hash.digest('hex').slice(0, 12);
 }

@@ -1,4 +1,4 @@
 export { test, testEnv } from './fixtures.js';
-export { appointmentEvent, contactEvent, type AppointmentEventOptions } from './ghl-payloads.js';
+export { type AppointmentEventOptions, appointmentEvent, contactEvent } from './ghl-payloads.js';
 export { cloneTestDatabase, dropTestDatabase, type TestDatabase } from './test-database.js';
 export { generateWebhookKeys, signWebhook, type WebhookKeys } from './webhook-signing.js';

@@ -24,7 +24,8 @@ export function signWebhook(
 ): Record<string, string> {
   const bytes = typeof body === 'string' ? Buffer.from(body) : body;
   const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (schemes.includes('ed25519')) headers['x-ghl-signature'] = sign(null, bytes, keys.ed25519.privateKey).toString('base64');
+  if (schemes.includes('ed25519'))
+    headers['x-ghl-signature'] = sign(null, bytes, keys.ed25519.privateKey).toString('base64');
   if (schemes.includes('rsa')) {
     headers['x-wh-signature'] = createSign('SHA256').update(bytes).sign(keys.rsa.privateKey, 'base64');
   }

@@ -1,7 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { bigint, index, integer, jsonb, pgEnum, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
-export const webhookEventStatus = pgEnum('webhook_event_status', ['received', 'processed', 'ignored', 'failed']);
+export const webhookEventStatus = pgEnum('webhook_event_status', [
+  'received',
+  'processed',
+  'ignored',
+  'failed',
+]);
 
 /**
  * Every GHL webhook we accepted, once. The unique keys are the dedup guard that outlives

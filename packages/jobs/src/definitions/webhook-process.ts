@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { defineJob } from '../define-job.js';
+
+/** Apply one verified GHL webhook to PostgreSQL, exactly once. */
+export const webhookProcess = defineJob({
+  name: 'webhook.process',
+  queue: 'webhooks',
+  schema: z.object({
+    // SHA-256 (hex) of the raw body: the dedup key when GHL sent no webhookId.
+    payloadHash: z.string().regex(/^[0-9a-f]{64}$/),
+    webhookId: z.string().min(1).optional(),
+    // The body as GHL sent it, already verified and parsed by ingress.
+    event: z.record(z.string(), z.unknown()),
+    receivedAt: z.iso.datetime(),
+    // Ingress request id, so the worker's log lines of this job can be joined to the request's.
+    requestId: z.string().optional(),
+  }),
+  options: {
+    // Transient failures (Postgres restarting, a deadlock) get several tries over ~4 minutes.
+    attempts: 8,
+    backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
+    // Completed jobs keep their id (ingress dedup) longer than GHL's 429 retry span (~70 min);
+    // webhook_events is the lasting dedup guard after that.
+    removeOnComplete: { age: 3 * 3600 },
+    // Failed jobs stay visible in Bull Board for a week, for inspection and replay.
+    removeOnFail: { age: 7 * 24 * 3600 },
+  },
+});

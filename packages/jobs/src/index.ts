@@ -1,0 +1,12 @@
+export { defineJob, type JobDefinition, QUEUE_NAMES, type QueueName } from './define-job.js';
+export { webhookProcess } from './definitions/webhook-process.js';
+export { sha256Hex, webhookJobId } from './job-ids.js';
+export { closeQueues, createQueues, enqueue, type Queues } from './queues.js';
+export {
+  isJobName,
+  type JobName,
+  type JobPayload,
+  type JobRegistry,
+  jobRegistry,
+  jobsOfQueue,
+} from './registry.js';

@@ -1,0 +1,32 @@
+import { type Job, type JobsOptions, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { QUEUE_NAMES, type QueueName } from './define-job.js';
+import { type JobName, type JobPayload, jobRegistry } from './registry.js';
+
+export type Queues = Record<QueueName, Queue>;
+
+/** Producers for every queue on one connection. Callers attach their own 'error' listeners. */
+export function createQueues(connection: Redis, prefix: string): Queues {
+  return Object.fromEntries(
+    QUEUE_NAMES.map((name) => [name, new Queue(name, { connection, prefix })]),
+  ) as Queues;
+}
+
+export async function closeQueues(queues: Queues): Promise<void> {
+  await Promise.all(Object.values(queues).map((queue) => queue.close()));
+}
+
+/**
+ * Adds a job, typed and validated by the registry. A job with a `jobId` that is still in the
+ * queue is not added again: BullMQ returns the existing one.
+ */
+export async function enqueue<Name extends JobName>(
+  queues: Queues,
+  name: Name,
+  payload: JobPayload<Name>,
+  options: Pick<JobsOptions, 'jobId' | 'delay' | 'priority'> = {},
+): Promise<Job> {
+  const definition = jobRegistry[name];
+  const data = definition.schema.parse(payload);
+  return queues[definition.queue].add(name, data, { ...definition.options, ...options });
+}

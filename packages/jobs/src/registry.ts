@@ -1,0 +1,20 @@
+import type { z } from 'zod';
+import type { QueueName } from './define-job.js';
+import { webhookProcess } from './definitions/webhook-process.js';
+
+/** Every job ghl-bridge runs. Ingress enqueues through it; the worker must process each one. */
+export const jobRegistry = {
+  [webhookProcess.name]: webhookProcess,
+} as const;
+
+export type JobRegistry = typeof jobRegistry;
+export type JobName = keyof JobRegistry;
+export type JobPayload<Name extends JobName> = z.infer<JobRegistry[Name]['schema']>;
+
+export function jobsOfQueue(queue: QueueName): JobName[] {
+  return (Object.keys(jobRegistry) as JobName[]).filter((name) => jobRegistry[name].queue === queue);
+}
+
+export function isJobName(name: string): name is JobName {
+  return Object.hasOwn(jobRegistry, name);
+}

@@ -1,0 +1,58 @@
+import { isJobName, type JobName, jobRegistry, jobsOfQueue, QUEUE_NAMES } from '@ghl-bridge/jobs';
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Processor, Processors, WorkerDeps } from './processors/index.js';
+
+export interface WorkerOptions {
+  connection: Redis;
+  prefix: string;
+  concurrency: number;
+  processors: Processors;
+  deps: WorkerDeps;
+}
+
+/**
+ * One BullMQ Worker per queue, dispatching on the job name. Boot fails when a registered job
+ * has no processor, so a job can never sit in a queue that nothing drains.
+ */
+export function createWorkers({
+  connection,
+  prefix,
+  concurrency,
+  processors,
+  deps,
+}: WorkerOptions): Worker[] {
+  const missing = (Object.keys(jobRegistry) as JobName[]).filter(
+    (name) => typeof processors[name] !== 'function',
+  );
+  if (missing.length > 0) throw new Error(`no processor for job(s): ${missing.join(', ')}`);
+
+  return QUEUE_NAMES.filter((queue) => jobsOfQueue(queue).length > 0).map((queue) => {
+    const worker = new Worker(queue, (job) => dispatch(job, processors, deps), {
+      connection,
+      prefix,
+      concurrency,
+    });
+    worker.on('error', (error) => deps.log.error({ err: error, queue }, 'worker error'));
+    worker.on('failed', (job, error) =>
+      deps.log.warn({ err: error, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade }, 'job failed'),
+    );
+    return worker;
+  });
+}
+
+export async function dispatch(job: Job, processors: Processors, deps: WorkerDeps): Promise<unknown> {
+  if (!isJobName(job.name)) throw new UnrecoverableError(`unknown job name: ${job.name}`);
+  const name: JobName = job.name;
+  const parsed = jobRegistry[name].schema.safeParse(job.data);
+  // A payload that does not match its schema will not match on retry either.
+  if (!parsed.success) throw new UnrecoverableError(`invalid payload for ${name}: ${parsed.error.message}`);
+  const log = deps.log.child({
+    job: name,
+    jobId: job.id,
+    attempt: job.attemptsMade + 1,
+    requestId: (parsed.data as { requestId?: string }).requestId,
+  });
+  const processor = processors[name] as Processor<JobName>;
+  return processor({ payload: parsed.data, job, deps, log });
+}

@@ -1,0 +1,9 @@
+import type { Processors } from './types.js';
+import { processWebhook } from './webhook-process.js';
+
+/** One processor per registered job; the type makes a missing one a compile error. */
+export const processors: Processors = {
+  'webhook.process': processWebhook,
+};
+
+export type { Processor, ProcessorContext, Processors, WorkerDeps } from './types.js';

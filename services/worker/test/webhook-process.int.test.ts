@@ -1,0 +1,142 @@
+import { webhookEvents } from '@ghl-bridge/db';
+import { closeQueues, createQueues, enqueue, sha256Hex, webhookJobId } from '@ghl-bridge/jobs';
+import { createLogger } from '@ghl-bridge/observability';
+import { appointmentEvent, test } from '@ghl-bridge/testing';
+import { type Job, UnrecoverableError } from 'bullmq';
+import { eq } from 'drizzle-orm';
+import { describe, expect } from 'vitest';
+import { createWorkers, dispatch } from '../src/create-workers.js';
+import { processors, type WorkerDeps } from '../src/processors/index.js';
+import { webhookEffects } from '../src/webhooks/effects.js';
+import { applyWebhookEvent, type WebhookDelivery } from '../src/webhooks/record-webhook-event.js';
+
+const log = createLogger({ name: 'test', level: 'silent' });
+const deps = (db: WorkerDeps['db'], effects: WorkerDeps['webhookEffects'] = webhookEffects): WorkerDeps => ({
+  db,
+  log,
+  webhookEffects: effects,
+});
+
+function delivery(event: Record<string, unknown> = appointmentEvent()): WebhookDelivery {
+  const raw = JSON.stringify(event);
+  return {
+    payloadHash: sha256Hex(raw),
+    webhookId: typeof event.webhookId === 'string' ? event.webhookId : undefined,
+    event,
+    receivedAt: new Date().toISOString(),
+  };
+}
+
+const rowsFor = (db: Parameters<typeof applyWebhookEvent>[0], hash: string) =>
+  db.select().from(webhookEvents).where(eq(webhookEvents.payloadHash, hash));
+
+describe('webhook.process', () => {
+  test('a worker drains the queue and marks the event processed', async ({
+    database,
+    redis,
+    queuePrefix,
+  }) => {
+    const queues = createQueues(redis, queuePrefix);
+    const workers = createWorkers({
+      connection: redis,
+      prefix: queuePrefix,
+      concurrency: 2,
+      processors,
+      deps: deps(database.db),
+    });
+    try {
+      const payload = delivery();
+      const job = await enqueue(queues, 'webhook.process', payload, {
+        jobId: webhookJobId(payload.webhookId, payload.payloadHash),
+      });
+      const [worker] = workers;
+      await new Promise<void>((resolve, reject) => {
+        worker?.on('completed', (done) => done.id === job.id && resolve());
+        worker?.on('failed', (failed, error) => failed?.id === job.id && reject(error));
+      });
+      const [row] = await rowsFor(database.db, payload.payloadHash);
+      expect(row).toMatchObject({
+        status: 'processed',
+        attempts: 1,
+        eventType: 'AppointmentCreate',
+        locationId: 'loc_test_1',
+      });
+      expect(row?.processedAt).toBeInstanceOf(Date);
+    } finally {
+      await Promise.all(workers.map((w) => w.close()));
+      await closeQueues(queues);
+    }
+  });
+
+  test('running the same job twice leaves one row and one effect', async ({ database }) => {
+    const payload = delivery();
+    const job = { name: 'webhook.process', id: 'j1', data: payload, attemptsMade: 0 } as unknown as Job;
+    expect(await dispatch(job, processors, deps(database.db))).toEqual({ outcome: 'processed' });
+    expect(await dispatch(job, processors, deps(database.db))).toEqual({ outcome: 'duplicate' });
+    expect(await rowsFor(database.db, payload.payloadHash)).toHaveLength(1);
+  });
+
+  test('concurrent deliveries of one event apply its effect exactly once', async ({ database }) => {
+    const payload = delivery();
+    let effects = 0;
+    const counting = { AppointmentCreate: async () => void effects++ };
+    const outcomes = await Promise.all(
+      Array.from({ length: 8 }, () => applyWebhookEvent(database.db, payload, counting)),
+    );
+    expect(outcomes.filter((o) => o === 'processed')).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(7);
+    expect(effects).toBe(1);
+  });
+
+  test('a redelivery with the same webhookId but other bytes is still one event', async ({ database }) => {
+    const event = appointmentEvent();
+    const first = delivery(event);
+    const second = { ...delivery({ ...event, timestamp: new Date(Date.now() + 1000).toISOString() }) };
+    expect(second.payloadHash).not.toBe(first.payloadHash);
+    expect(await applyWebhookEvent(database.db, first, { AppointmentCreate: async () => {} })).toBe(
+      'processed',
+    );
+    expect(await applyWebhookEvent(database.db, second, { AppointmentCreate: async () => {} })).toBe(
+      'duplicate',
+    );
+  });
+
+  test('events of unknown types are recorded as ignored', async ({ database }) => {
+    const payload = delivery({ type: 'OpportunityCreate', locationId: 'loc_1', webhookId: 'wh-unknown-1' });
+    expect(await applyWebhookEvent(database.db, payload, {})).toBe('ignored');
+    const [row] = await rowsFor(database.db, payload.payloadHash);
+    expect(row?.status).toBe('ignored');
+  });
+
+  test('a failing effect is rolled back, recorded as failed with its error, and retried later', async ({
+    database,
+  }) => {
+    const payload = delivery();
+    const job = { name: 'webhook.process', id: 'j2', data: payload, attemptsMade: 0 } as unknown as Job;
+    let effects = 0;
+    const failing = async () => {
+      throw new Error('cita table locked');
+    };
+    await expect(
+      dispatch(job, processors, deps(database.db, { AppointmentCreate: failing })),
+    ).rejects.toThrow('cita table locked');
+    let [row] = await rowsFor(database.db, payload.payloadHash);
+    expect(row).toMatchObject({ status: 'failed', attempts: 1, lastError: 'Error: cita table locked' });
+
+    const counting = { AppointmentCreate: async () => void effects++ };
+    expect(await dispatch(job, processors, deps(database.db, counting))).toEqual({ outcome: 'processed' });
+    [row] = await rowsFor(database.db, payload.payloadHash);
+    expect(row).toMatchObject({ status: 'processed', attempts: 2, lastError: null });
+    expect(effects).toBe(1);
+  });
+
+  test('a payload that does not match its schema fails for good', async ({ database }) => {
+    const job = {
+      name: 'webhook.process',
+      id: 'j3',
+      data: { event: 'nope' },
+      attemptsMade: 0,
+    } as unknown as Job;
+    await expect(dispatch(job, processors, deps(database.db))).rejects.toBeInstanceOf(UnrecoverableError);
+  });
+});
