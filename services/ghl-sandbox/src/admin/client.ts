@@ -1,0 +1,87 @@
+import type { Appointment, Contact } from '../domain/types.js';
+import type { FaultRule } from '../http/faults.js';
+import type { LoggedRequest } from '../http/inspection.js';
+import type { RateLimitConfig } from '../http/rate-limit.js';
+import type { MintedTokens, SeedInput, SeedResult } from '../seed.js';
+import type { DeliveryRecord, WebhookDeliveryOptions } from '../webhooks/dispatcher.js';
+import type { PublicKeys } from '../webhooks/signer.js';
+
+/** Typed client for `/_sandbox/*`. Throws on any non-2xx answer. */
+export interface SandboxAdmin {
+  keys(): Promise<PublicKeys>;
+  seed(input: SeedInput): Promise<SeedResult>;
+  /** Mint an access/refresh pair without the browser flow. */
+  mintTokens(target: { locationId: string } | { companyId: string }): Promise<MintedTokens>;
+  /** Expire access tokens now (all when none given). */
+  expireTokens(accessTokens?: string[]): Promise<{ expired: number }>;
+  advanceClock(ms: number): Promise<{ now: string; offsetMs: number }>;
+  setFaults(faults: FaultRule[]): Promise<void>;
+  addFault(fault: FaultRule): Promise<void>;
+  clearFaults(): Promise<void>;
+  setRateLimit(config: Partial<RateLimitConfig>): Promise<RateLimitConfig>;
+  counters(): Promise<Record<string, number>>;
+  /** A named counter, 0 when never counted (e.g. 'oauth.refresh'). */
+  counter(name: string): Promise<number>;
+  requests(): Promise<LoggedRequest[]>;
+  resetInspection(): Promise<void>;
+  setWebhook(options: Partial<WebhookDeliveryOptions>): Promise<WebhookDeliveryOptions>;
+  webhookDeliveries(): Promise<DeliveryRecord[]>;
+  /** Waits until no delivery is scheduled or in flight. */
+  webhooksIdle(timeoutMs?: number): Promise<{ idle: boolean; deliveries: DeliveryRecord[] }>;
+  clearWebhookDeliveries(): Promise<void>;
+  install(locationId: string): Promise<void>;
+  uninstall(locationId: string): Promise<void>;
+  appointments(): Promise<Appointment[]>;
+  contacts(): Promise<Contact[]>;
+  /** Changes as a GHL user in GHL's UI would make them (webhooks fire, no slot validation). */
+  uiCreateAppointment(input: {
+    calendarId: string;
+    contactId: string;
+    startTime: string;
+    endTime?: string;
+    title?: string;
+    appointmentStatus?: string;
+    assignedUserId?: string;
+  }): Promise<Appointment>;
+  uiUpdateAppointment(id: string, patch: { startTime?: string; endTime?: string; title?: string; appointmentStatus?: string }): Promise<Appointment>;
+  uiDeleteAppointment(id: string): Promise<Appointment>;
+}
+
+export function createAdminClient(baseUrl: string): SandboxAdmin {
+  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${baseUrl}/_sandbox${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`sandbox admin ${method} ${path} -> ${res.status}: ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+  return {
+    keys: () => call('GET', '/keys'),
+    seed: (input) => call('POST', '/seed', input),
+    mintTokens: (target) => call('POST', '/tokens', target),
+    expireTokens: (accessTokens) => call('POST', '/tokens/expire', { accessTokens }),
+    advanceClock: (ms) => call('POST', '/clock/advance', { ms }),
+    setFaults: async (faults) => void (await call('PUT', '/faults', { faults })),
+    addFault: async (fault) => void (await call('POST', '/faults', fault)),
+    clearFaults: async () => void (await call('DELETE', '/faults')),
+    setRateLimit: (config) => call('PUT', '/rate-limit', config),
+    counters: async () => (await call<{ counters: Record<string, number> }>('GET', '/counters')).counters,
+    counter: async (name) => (await call<{ counters: Record<string, number> }>('GET', '/counters')).counters[name] ?? 0,
+    requests: async () => (await call<{ requests: LoggedRequest[] }>('GET', '/requests')).requests,
+    resetInspection: async () => void (await call('DELETE', '/requests')),
+    setWebhook: (options) => call('PUT', '/webhook', options),
+    webhookDeliveries: async () => (await call<{ deliveries: DeliveryRecord[] }>('GET', '/webhooks')).deliveries,
+    webhooksIdle: (timeoutMs) => call('POST', '/webhooks/idle', { timeoutMs }),
+    clearWebhookDeliveries: async () => void (await call('DELETE', '/webhooks')),
+    install: async (locationId) => void (await call('POST', '/install', { locationId })),
+    uninstall: async (locationId) => void (await call('POST', '/uninstall', { locationId })),
+    appointments: async () => (await call<{ appointments: Appointment[] }>('GET', '/appointments')).appointments,
+    contacts: async () => (await call<{ contacts: Contact[] }>('GET', '/contacts')).contacts,
+    uiCreateAppointment: (input) => call('POST', '/appointments', input),
+    uiUpdateAppointment: (id, patch) => call('PUT', `/appointments/${encodeURIComponent(id)}`, patch),
+    uiDeleteAppointment: (id) => call('DELETE', `/appointments/${encodeURIComponent(id)}`),
+  };
+}

@@ -1,0 +1,73 @@
+import type { Store } from './store.js';
+import { dateKey, instantOf, isoWithOffset, wallTime } from './time-zone.js';
+import type { Calendar } from './types.js';
+
+const DAY_MS = 86_400_000;
+
+export type FreeSlots = Record<string, { slots: string[] }>;
+
+/**
+ * Free slots of a calendar between two instants, keyed by local date in `timeZone`, each slot
+ * rendered with that zone's offset (GHL's free-slots shape). Past slots and slots already
+ * holding `appoinmentPerSlot` appointments are left out; dates without slots are omitted.
+ */
+export function freeSlots(
+  store: Store,
+  calendar: Calendar,
+  startMs: number,
+  endMs: number,
+  timeZone: string,
+  nowMs: number,
+): FreeSlots {
+  const out: FreeSlots = {};
+  const durationMs = calendar.slotDuration * 60_000;
+  const step = Math.max(1, calendar.slotInterval || calendar.slotDuration);
+  // Walk local days in the calendar's zone; pad a day each side for offsets.
+  const first = wallTime(startMs - DAY_MS, calendar.timezone);
+  let dayUtc = Date.UTC(first.year, first.month - 1, first.day);
+  const lastUtc = dayUtc + Math.ceil((endMs - startMs) / DAY_MS + 3) * DAY_MS;
+  for (; dayUtc <= lastUtc; dayUtc += DAY_MS) {
+    const d = new Date(dayUtc);
+    const date = { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+    const weekday = d.getUTCDay();
+    for (const oh of calendar.openHours) {
+      if (!oh.daysOfTheWeek.includes(weekday)) continue;
+      for (const h of oh.hours) {
+        const close = h.closeHour * 60 + h.closeMinute;
+        for (let m = h.openHour * 60 + h.openMinute; m + calendar.slotDuration <= close; m += step) {
+          const at = instantOf(date, Math.floor(m / 60), m % 60, calendar.timezone);
+          if (at < startMs || at > endMs || at < nowMs) continue;
+          if (store.blocking(calendar.id, at, at + durationMs).length >= calendar.appoinmentPerSlot) continue;
+          const key = dateKey(wallTime(at, timeZone));
+          let bucket = out[key];
+          if (!bucket) {
+            bucket = { slots: [] };
+            out[key] = bucket;
+          }
+          bucket.slots.push(isoWithOffset(at, timeZone));
+        }
+      }
+    }
+  }
+  for (const bucket of Object.values(out)) bucket.slots.sort();
+  return out;
+}
+
+/** True when `startMs` is one of the calendar's free slots right now. */
+export function isFreeSlot(store: Store, calendar: Calendar, startMs: number, nowMs: number, exceptId?: string): boolean {
+  const durationMs = calendar.slotDuration * 60_000;
+  if (startMs < nowMs) return false;
+  if (store.blocking(calendar.id, startMs, startMs + durationMs, exceptId).length >= calendar.appoinmentPerSlot) return false;
+  const w = wallTime(startMs, calendar.timezone);
+  const minute = w.hour * 60 + w.minute;
+  const step = Math.max(1, calendar.slotInterval || calendar.slotDuration);
+  return calendar.openHours.some(
+    (oh) =>
+      oh.daysOfTheWeek.includes(w.weekday) &&
+      oh.hours.some((h) => {
+        const open = h.openHour * 60 + h.openMinute;
+        const close = h.closeHour * 60 + h.closeMinute;
+        return w.second === 0 && minute >= open && minute + calendar.slotDuration <= close && (minute - open) % step === 0;
+      }),
+  );
+}
