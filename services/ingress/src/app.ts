@@ -1,0 +1,36 @@
+import { randomUUID } from 'node:crypto';
+import type { Config } from '@ghl-bridge/config';
+import type { Queues } from '@ghl-bridge/jobs';
+import type { Logger } from '@ghl-bridge/observability';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { installErrorHandling } from './http/errors.js';
+import { healthRoutes } from './routes/health.js';
+import { ghlWebhookRoute } from './webhooks/ghl-webhook-route.js';
+
+export interface AppDeps {
+  config: Config;
+  log: Logger;
+  queues: Queues;
+  /** Readiness probes: resolve when the dependency answers. */
+  readiness: { redis: () => Promise<unknown>; postgres: () => Promise<unknown> };
+  /** Milliseconds since the epoch; tests move it. */
+  now?: () => number;
+}
+
+/** The HTTP app, apart from the process: tests drive it with `inject`, main.ts listens. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, log, queues, readiness, now = Date.now } = deps;
+  const app = Fastify({
+    // pino's Logger and Fastify's logger type differ only in generics; they are the same object.
+    loggerInstance: log as FastifyBaseLogger,
+    routerOptions: { ignoreTrailingSlash: true },
+    // A caller's x-request-id is kept, so one id follows a request from RV3 through to the worker.
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    bodyLimit: config.webhooks.bodyLimitBytes,
+  });
+  installErrorHandling(app);
+  await app.register(healthRoutes, { checks: readiness });
+  await app.register(ghlWebhookRoute, { webhooks: config.webhooks, queues, now });
+  return app;
+}

@@ -1,0 +1,46 @@
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+
+/** Every error body ghl-bridge sends: a stable machine-readable `error` and a human `message`. */
+export interface ErrorBody {
+  error: string;
+  message: string;
+}
+
+export function sendError(reply: FastifyReply, status: number, error: string, message: string): FastifyReply {
+  return reply.code(status).send({ error, message } satisfies ErrorBody);
+}
+
+const ERROR_NAMES: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'unprocessable_entity',
+  429: 'too_many_requests',
+  503: 'unavailable',
+  504: 'timeout',
+};
+
+/**
+ * Turns Fastify's own errors (bad JSON, body too large, wrong content type, schema
+ * validation) into the `{ error, message }` shape, and anything unexpected into a 500 that
+ * reveals nothing: its details go to the log only.
+ */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = error.validation ? 400 : (error.statusCode ?? 500);
+    if (status >= 500) {
+      request.log.error({ err: error }, 'request failed');
+      return sendError(reply, 500, 'internal_error', 'Something went wrong on our side; it has been logged.');
+    }
+    request.log.warn({ err: { code: error.code, message: error.message }, status }, 'request rejected');
+    return sendError(reply, status, ERROR_NAMES[status] ?? 'bad_request', error.message);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, 404, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}`),
+  );
+}

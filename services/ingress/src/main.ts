@@ -1,0 +1,37 @@
+import { loadConfig } from '@ghl-bridge/config';
+import { createDatabase } from '@ghl-bridge/db';
+import { closeQueues, createQueues } from '@ghl-bridge/jobs';
+import { createLogger, onShutdownSignal } from '@ghl-bridge/observability';
+import { Redis } from 'ioredis';
+import { buildApp } from './app.js';
+
+const config = loadConfig(process.env);
+const log = createLogger({ name: 'ingress', level: config.log.level });
+const database = createDatabase({ url: config.database.url, poolSize: config.database.poolSize });
+// Producers in a request path fail fast while Redis is away (no offline queue), so a webhook
+// gets its 429 promptly instead of waiting on a reconnect.
+const redis = new Redis(config.redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+redis.on('error', (error) => log.warn({ err: error }, 'redis connection error'));
+const queues = createQueues(redis, config.redis.queuePrefix);
+for (const queue of Object.values(queues))
+  queue.on('error', (error) => log.warn({ err: error }, 'queue error'));
+
+const app = await buildApp({
+  config,
+  log,
+  queues,
+  readiness: { redis: () => redis.ping(), postgres: () => database.sql`select 1` },
+});
+
+onShutdownSignal(
+  log,
+  [
+    { name: 'http', run: () => app.close() },
+    { name: 'queues', run: () => closeQueues(queues) },
+    { name: 'redis', run: () => redis.quit() },
+    { name: 'postgres', run: () => database.close() },
+  ],
+  config.shutdownTimeoutMs,
+);
+
+await app.listen({ host: config.http.host, port: config.http.port });
