@@ -1,4 +1,9 @@
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, LogController } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  LogController,
+} from 'fastify';
 import { pino } from 'pino';
 import { adminRoutes } from './admin/routes.js';
 import { AppointmentOps } from './domain/appointment-ops.js';
@@ -52,13 +57,17 @@ export async function buildSandbox(input: SandboxOptions = {}): Promise<Sandbox>
   state.faults.set(input.faults ?? []);
   store.onChange((event) => {
     state.inspection.count(`webhook.${event.type}`);
-    state.dispatcher.send(webhookPayload(event, { store, appId: options.appId, versionId: options.versionId }));
+    state.dispatcher.send(
+      webhookPayload(event, { store, appId: options.appId, versionId: options.versionId }),
+    );
   });
 
   // pino's Logger is a FastifyBaseLogger; widening keeps FastifyInstance's default generics.
-  const app: FastifyInstance = Fastify({ loggerInstance: log as FastifyBaseLogger, // No per-request logging: the hot path stays lean; the inspection log covers tests.
+  const app: FastifyInstance = Fastify({
+    loggerInstance: log as FastifyBaseLogger, // No per-request logging: the hot path stays lean; the inspection log covers tests.
     logController: new LogController({ disableRequestLogging: true }),
-    routerOptions: { ignoreTrailingSlash: true } });
+    routerOptions: { ignoreTrailingSlash: true },
+  });
   app.decorateRequest('grant', null);
 
   // Own parsers: an empty JSON body is fine (DELETE with Content-Type set), form bodies for OAuth.
@@ -95,10 +104,18 @@ export async function buildSandbox(input: SandboxOptions = {}): Promise<Sandbox>
     if (err instanceof GhlError) return reply.code(err.statusCode).send(err.body);
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) request.log.error({ err }, 'sandbox handler failed');
-    return reply.code(status).send({ statusCode: status, message: status === 500 ? 'Internal server error' : err.message, error: reason(status) });
+    return reply.code(status).send({
+      statusCode: status,
+      message: status === 500 ? 'Internal server error' : err.message,
+      error: reason(status),
+    });
   });
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ statusCode: 404, message: `Cannot ${request.method} ${request.url.split('?')[0]}`, error: 'Not Found' }),
+    reply.code(404).send({
+      statusCode: 404,
+      message: `Cannot ${request.method} ${request.url.split('?')[0]}`,
+      error: 'Not Found',
+    }),
   );
 
   oauthRoutes(app, state);

@@ -37,7 +37,9 @@ export interface SandboxConfig {
 export function loadConfig(env: Record<string, string | undefined>): Readonly<SandboxConfig> {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    throw new Error(`Bad ghl-sandbox environment:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+    throw new Error(
+      `Bad ghl-sandbox environment:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`,
+    );
   }
   const e = parsed.data;
   const defined = <T extends object>(o: T): Partial<T> =>
@@ -50,7 +52,11 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Sa
       clientId: e.GHL_SANDBOX_CLIENT_ID,
       clientSecret: e.GHL_SANDBOX_CLIENT_SECRET,
       accessTokenTtlSec: e.GHL_SANDBOX_TOKEN_TTL_SEC,
-      rateLimit: defined({ max: e.GHL_SANDBOX_RATE_MAX, intervalMs: e.GHL_SANDBOX_RATE_INTERVAL_MS, daily: e.GHL_SANDBOX_RATE_DAILY }),
+      rateLimit: defined({
+        max: e.GHL_SANDBOX_RATE_MAX,
+        intervalMs: e.GHL_SANDBOX_RATE_INTERVAL_MS,
+        daily: e.GHL_SANDBOX_RATE_DAILY,
+      }),
       webhook: defined({
         url: e.GHL_SANDBOX_WEBHOOK_URL,
         retrySpacingMs: e.GHL_SANDBOX_WEBHOOK_RETRY_SPACING_MS,

@@ -8,7 +8,11 @@ const seed = config.seedFile ? JSON.parse(await readFile(config.seedFile, 'utf8'
 const { app, state } = await buildSandbox({ ...config.sandbox, seed });
 await app.listen({ host: config.host, port: config.port });
 state.log.warn(
-  { url: `http://${config.host}:${config.port}`, clientId: state.options.clientId, publicKeys: state.signer.publicKeys },
+  {
+    url: `http://${config.host}:${config.port}`,
+    clientId: state.options.clientId,
+    publicKeys: state.signer.publicKeys,
+  },
   'ghl-sandbox listening; webhook public keys follow',
 );
 // The keys also go to stdout as plain PEM so they can be copied into a receiver's config.

@@ -10,7 +10,12 @@ const openHours = z.array(
   z.object({
     daysOfTheWeek: z.array(z.number().int().min(0).max(6)),
     hours: z.array(
-      z.object({ openHour: z.number(), openMinute: z.number(), closeHour: z.number(), closeMinute: z.number() }),
+      z.object({
+        openHour: z.number(),
+        openMinute: z.number(),
+        closeHour: z.number(),
+        closeMinute: z.number(),
+      }),
     ),
   }),
 );
@@ -18,7 +23,13 @@ const openHours = z.array(
 /** Seed file / admin seed body. Ids are generated when left out. */
 export const seedSchema = z.object({
   companies: z
-    .array(z.object({ id: z.string().optional(), name: z.string().optional(), isWhitelabelCompany: z.boolean().optional() }))
+    .array(
+      z.object({
+        id: z.string().optional(),
+        name: z.string().optional(),
+        isWhitelabelCompany: z.boolean().optional(),
+      }),
+    )
     .optional(),
   locations: z
     .array(
@@ -37,7 +48,14 @@ export const seedSchema = z.object({
     )
     .optional(),
   users: z
-    .array(z.object({ id: z.string().optional(), locationId: z.string(), name: z.string().optional(), email: z.string().optional() }))
+    .array(
+      z.object({
+        id: z.string().optional(),
+        locationId: z.string(),
+        name: z.string().optional(),
+        email: z.string().optional(),
+      }),
+    )
     .optional(),
   calendars: z
     .array(
@@ -94,16 +112,28 @@ const DEFAULT_OPEN_HOURS = [
   { daysOfTheWeek: [1, 2, 3, 4, 5], hours: [{ openHour: 9, openMinute: 0, closeHour: 17, closeMinute: 0 }] },
 ];
 
-const DEFAULT_SCOPE = 'calendars.readonly calendars.write calendars/events.readonly calendars/events.write contacts.readonly contacts.write';
+const DEFAULT_SCOPE =
+  'calendars.readonly calendars.write calendars/events.readonly calendars/events.write contacts.readonly contacts.write';
 
 export function mintForLocation(state: SandboxState, location: Location): MintedTokens {
   const userId = [...state.store.users.values()].find((u) => u.locationId === location.id)?.id ?? ghlId();
-  const pair = state.tokens.mint({ userType: 'Location', companyId: location.companyId, locationId: location.id, userId, scope: DEFAULT_SCOPE });
+  const pair = state.tokens.mint({
+    userType: 'Location',
+    companyId: location.companyId,
+    locationId: location.id,
+    userId,
+    scope: DEFAULT_SCOPE,
+  });
   return { access_token: pair.accessToken, refresh_token: pair.refreshToken, expires_in: pair.expiresIn };
 }
 
 export function mintForCompany(state: SandboxState, companyId: string): MintedTokens {
-  const pair = state.tokens.mint({ userType: 'Company', companyId, userId: ghlId(), scope: `${DEFAULT_SCOPE} oauth.readonly oauth.write` });
+  const pair = state.tokens.mint({
+    userType: 'Company',
+    companyId,
+    userId: ghlId(),
+    scope: `${DEFAULT_SCOPE} oauth.readonly oauth.write`,
+  });
   return { access_token: pair.accessToken, refresh_token: pair.refreshToken, expires_in: pair.expiresIn };
 }
 
@@ -115,7 +145,11 @@ export function applySeed(state: SandboxState, input: unknown): SeedResult {
   const result: SeedResult = { companies: [], locations: [], users: [], calendars: [], contacts: [] };
   for (const c of seed.companies ?? []) {
     const id = c.id ?? ghlId();
-    store.companies.set(id, { id, name: c.name ?? 'Sandbox Company', isWhitelabelCompany: c.isWhitelabelCompany ?? false });
+    store.companies.set(id, {
+      id,
+      name: c.name ?? 'Sandbox Company',
+      isWhitelabelCompany: c.isWhitelabelCompany ?? false,
+    });
     result.companies.push(id);
   }
   const later: (() => void)[] = [];
@@ -146,7 +180,12 @@ export function applySeed(state: SandboxState, input: unknown): SeedResult {
   }
   for (const u of seed.users ?? []) {
     const id = u.id ?? ghlId();
-    store.users.set(id, { id, locationId: u.locationId, name: u.name ?? 'Sandbox User', email: u.email ?? `${id.toLowerCase()}@example.com` });
+    store.users.set(id, {
+      id,
+      locationId: u.locationId,
+      name: u.name ?? 'Sandbox User',
+      email: u.email ?? `${id.toLowerCase()}@example.com`,
+    });
     result.users.push(id);
   }
   for (const c of seed.calendars ?? []) {

@@ -24,8 +24,24 @@ export async function startWorld(options: StartSandboxOptions = {}): Promise<Wor
     companies: [{ id: 'company-1', name: 'Clinic Group' }],
     locations: [{ id: 'location-1', companyId: 'company-1', timezone: 'America/Lima', mintTokens: true }],
     users: [{ id: 'user-1', locationId: 'location-1', name: 'Dr. Quispe' }],
-    calendars: [{ id: 'calendar-1', locationId: 'location-1', name: 'Consultas', slotDuration: 30, teamMembers: ['user-1'] }],
-    contacts: [{ id: 'contact-1', locationId: 'location-1', firstName: 'Ana', lastName: 'Rojas', email: 'ana@example.com' }],
+    calendars: [
+      {
+        id: 'calendar-1',
+        locationId: 'location-1',
+        name: 'Consultas',
+        slotDuration: 30,
+        teamMembers: ['user-1'],
+      },
+    ],
+    contacts: [
+      {
+        id: 'contact-1',
+        locationId: 'location-1',
+        firstName: 'Ana',
+        lastName: 'Rojas',
+        email: 'ana@example.com',
+      },
+    ],
   });
   const tokens = seeded.locations[0]?.tokens;
   if (!tokens) throw new Error('seed did not mint tokens');
@@ -55,7 +71,12 @@ export async function api(
   opts: { body?: unknown; version?: string | null; token?: string | null } = {},
 ): Promise<ApiResponse> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  const version = opts.version === undefined ? (path.startsWith('/contacts') ? CONTACTS_VERSION : CAL_VERSION) : opts.version;
+  const version =
+    opts.version === undefined
+      ? path.startsWith('/contacts')
+        ? CONTACTS_VERSION
+        : CAL_VERSION
+      : opts.version;
   if (version) headers.version = version;
   const token = opts.token === undefined ? world.accessToken : opts.token;
   if (token) headers.authorization = `Bearer ${token}`;
@@ -69,7 +90,11 @@ export async function api(
   return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
 }
 
-export async function form(url: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<ApiResponse> {
+export async function form(
+  url: string,
+  fields: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<ApiResponse> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
@@ -80,7 +105,10 @@ export async function form(url: string, fields: Record<string, string>, headers:
 }
 
 /** Asserts every listed field, when present, has the given JSON type; required ones must be present. */
-export function shapeErrors(obj: unknown, fields: Record<string, { type: string; required?: boolean }>): string[] {
+export function shapeErrors(
+  obj: unknown,
+  fields: Record<string, { type: string; required?: boolean }>,
+): string[] {
   const errors: string[] = [];
   if (typeof obj !== 'object' || obj === null) return ['not an object'];
   const rec = obj as Record<string, unknown>;
@@ -135,7 +163,9 @@ type FieldSpec = { type: string; required?: boolean };
 
 /** Field lists from GHL's spec, copied from /work/shared/ghl-examples/api into test/fixtures. */
 export function responseFields(operation: string, status = '200'): Record<string, FieldSpec> {
-  const file = JSON.parse(readFileSync(new URL(`./fixtures/ghl-api/${operation}.json`, import.meta.url), 'utf8')) as {
+  const file = JSON.parse(
+    readFileSync(new URL(`./fixtures/ghl-api/${operation}.json`, import.meta.url), 'utf8'),
+  ) as {
     responses: Record<string, { fields: Record<string, FieldSpec> }>;
   };
   const r = file.responses[status];

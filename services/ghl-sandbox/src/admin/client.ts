@@ -43,7 +43,10 @@ export interface SandboxAdmin {
     appointmentStatus?: string;
     assignedUserId?: string;
   }): Promise<Appointment>;
-  uiUpdateAppointment(id: string, patch: { startTime?: string; endTime?: string; title?: string; appointmentStatus?: string }): Promise<Appointment>;
+  uiUpdateAppointment(
+    id: string,
+    patch: { startTime?: string; endTime?: string; title?: string; appointmentStatus?: string },
+  ): Promise<Appointment>;
   uiDeleteAppointment(id: string): Promise<Appointment>;
 }
 
@@ -69,16 +72,19 @@ export function createAdminClient(baseUrl: string): SandboxAdmin {
     clearFaults: async () => void (await call('DELETE', '/faults')),
     setRateLimit: (config) => call('PUT', '/rate-limit', config),
     counters: async () => (await call<{ counters: Record<string, number> }>('GET', '/counters')).counters,
-    counter: async (name) => (await call<{ counters: Record<string, number> }>('GET', '/counters')).counters[name] ?? 0,
+    counter: async (name) =>
+      (await call<{ counters: Record<string, number> }>('GET', '/counters')).counters[name] ?? 0,
     requests: async () => (await call<{ requests: LoggedRequest[] }>('GET', '/requests')).requests,
     resetInspection: async () => void (await call('DELETE', '/requests')),
     setWebhook: (options) => call('PUT', '/webhook', options),
-    webhookDeliveries: async () => (await call<{ deliveries: DeliveryRecord[] }>('GET', '/webhooks')).deliveries,
+    webhookDeliveries: async () =>
+      (await call<{ deliveries: DeliveryRecord[] }>('GET', '/webhooks')).deliveries,
     webhooksIdle: (timeoutMs) => call('POST', '/webhooks/idle', { timeoutMs }),
     clearWebhookDeliveries: async () => void (await call('DELETE', '/webhooks')),
     install: async (locationId) => void (await call('POST', '/install', { locationId })),
     uninstall: async (locationId) => void (await call('POST', '/uninstall', { locationId })),
-    appointments: async () => (await call<{ appointments: Appointment[] }>('GET', '/appointments')).appointments,
+    appointments: async () =>
+      (await call<{ appointments: Appointment[] }>('GET', '/appointments')).appointments,
     contacts: async () => (await call<{ contacts: Contact[] }>('GET', '/contacts')).contacts,
     uiCreateAppointment: (input) => call('POST', '/appointments', input),
     uiUpdateAppointment: (id, patch) => call('PUT', `/appointments/${encodeURIComponent(id)}`, patch),

@@ -51,13 +51,20 @@ export function adminRoutes(app: FastifyInstance, state: SandboxState): void {
     try {
       return applySeed(state, parsed);
     } catch (err) {
-      if (err instanceof z.ZodError) throw ghlError(422, err.issues.map((i) => `${i.path.join('.')} ${i.message}`));
+      if (err instanceof z.ZodError)
+        throw ghlError(
+          422,
+          err.issues.map((i) => `${i.path.join('.')} ${i.message}`),
+        );
       throw err;
     }
   });
 
   app.post(`${p}/tokens`, async (request) => {
-    const body = parseOr422(z.object({ locationId: z.string().optional(), companyId: z.string().optional() }), request.body);
+    const body = parseOr422(
+      z.object({ locationId: z.string().optional(), companyId: z.string().optional() }),
+      request.body,
+    );
     if (body.locationId) {
       const location = store.locations.get(body.locationId);
       if (!location) throw ghlError(404, 'Unknown location');
@@ -94,7 +101,11 @@ export function adminRoutes(app: FastifyInstance, state: SandboxState): void {
 
   app.put(`${p}/rate-limit`, async (request) => {
     const body = parseOr422(
-      z.object({ max: z.number().int().positive().optional(), intervalMs: z.number().int().positive().optional(), daily: z.number().int().positive().optional() }),
+      z.object({
+        max: z.number().int().positive().optional(),
+        intervalMs: z.number().int().positive().optional(),
+        daily: z.number().int().positive().optional(),
+      }),
       request.body,
     );
     limiter.config = { ...limiter.config, ...body };

@@ -47,7 +47,15 @@ export class AppointmentOps {
     private readonly clock: Clock,
   ) {}
 
-  create(input: AppointmentInput & { calendarId: string; locationId: string; contactId: string; startTime: string }, actor: Actor): Appointment {
+  create(
+    input: AppointmentInput & {
+      calendarId: string;
+      locationId: string;
+      contactId: string;
+      startTime: string;
+    },
+    actor: Actor,
+  ): Appointment {
     const cal = this.store.calendars.get(input.calendarId);
     if (!cal || cal.locationId !== input.locationId) throw ghlError(400, 'Calendar not found');
     const contact = this.store.contacts.get(input.contactId);
@@ -56,7 +64,10 @@ export class AppointmentOps {
     const endMs = input.endTime ? parseTime('endTime', input.endTime) : startMs + cal.slotDuration * 60_000;
     if (endMs <= startMs) throw ghlError(400, 'endTime must be after startTime');
     const now = this.clock.now();
-    if (!input.ignoreFreeSlotValidation && !isFreeSlot(this.store, cal, startMs, input.ignoreDateRange ? -Infinity : now)) {
+    if (
+      !input.ignoreFreeSlotValidation &&
+      !isFreeSlot(this.store, cal, startMs, input.ignoreDateRange ? -Infinity : now)
+    ) {
       throw ghlError(400, SLOT_TAKEN);
     }
     const assignedUserId = input.assignedUserId ?? cal.teamMembers.find((m) => m.isPrimary)?.userId ?? '';
@@ -97,11 +108,19 @@ export class AppointmentOps {
     if (!cal || cal.locationId !== appt.locationId) throw ghlError(400, 'Calendar not found');
     const startMs = input.startTime ? parseTime('startTime', input.startTime) : appt.startMs;
     const duration = appt.endMs - appt.startMs;
-    const endMs = input.endTime ? parseTime('endTime', input.endTime) : input.startTime ? startMs + duration : appt.endMs;
+    const endMs = input.endTime
+      ? parseTime('endTime', input.endTime)
+      : input.startTime
+        ? startMs + duration
+        : appt.endMs;
     if (endMs <= startMs) throw ghlError(400, 'endTime must be after startTime');
     const moved = startMs !== appt.startMs || endMs !== appt.endMs || calendarId !== appt.calendarId;
     const now = this.clock.now();
-    if (moved && !input.ignoreFreeSlotValidation && !isFreeSlot(this.store, cal, startMs, input.ignoreDateRange ? -Infinity : now, appt.id)) {
+    if (
+      moved &&
+      !input.ignoreFreeSlotValidation &&
+      !isFreeSlot(this.store, cal, startMs, input.ignoreDateRange ? -Infinity : now, appt.id)
+    ) {
       throw ghlError(400, SLOT_TAKEN);
     }
     Object.assign(appt, {
@@ -110,7 +129,9 @@ export class AppointmentOps {
       endMs,
       ...(input.title !== undefined ? { title: input.title } : {}),
       ...(input.appointmentStatus !== undefined ? { appointmentStatus: input.appointmentStatus } : {}),
-      ...(input.assignedUserId !== undefined ? { assignedUserId: input.assignedUserId, users: [input.assignedUserId] } : {}),
+      ...(input.assignedUserId !== undefined
+        ? { assignedUserId: input.assignedUserId, users: [input.assignedUserId] }
+        : {}),
       ...(input.description !== undefined ? { description: input.description } : {}),
       ...(input.address !== undefined ? { address: input.address } : {}),
       ...(input.meetingLocationType !== undefined ? { meetingLocationType: input.meetingLocationType } : {}),

@@ -113,7 +113,6 @@ export function contactDto(c: Contact): Record<string, unknown> {
     type: c.type,
     tags: c.tags,
     customFields: c.customFields,
-    attachments: [],
     dateAdded: new Date(c.dateAdded).toISOString(),
     dateUpdated: new Date(c.dateUpdated).toISOString(),
   };

@@ -54,10 +54,19 @@ export function freeSlots(
 }
 
 /** True when `startMs` is one of the calendar's free slots right now. */
-export function isFreeSlot(store: Store, calendar: Calendar, startMs: number, nowMs: number, exceptId?: string): boolean {
+export function isFreeSlot(
+  store: Store,
+  calendar: Calendar,
+  startMs: number,
+  nowMs: number,
+  exceptId?: string,
+): boolean {
   const durationMs = calendar.slotDuration * 60_000;
   if (startMs < nowMs) return false;
-  if (store.blocking(calendar.id, startMs, startMs + durationMs, exceptId).length >= calendar.appoinmentPerSlot) return false;
+  if (
+    store.blocking(calendar.id, startMs, startMs + durationMs, exceptId).length >= calendar.appoinmentPerSlot
+  )
+    return false;
   const w = wallTime(startMs, calendar.timezone);
   const minute = w.hour * 60 + w.minute;
   const step = Math.max(1, calendar.slotInterval || calendar.slotDuration);
@@ -67,7 +76,12 @@ export function isFreeSlot(store: Store, calendar: Calendar, startMs: number, no
       oh.hours.some((h) => {
         const open = h.openHour * 60 + h.openMinute;
         const close = h.closeHour * 60 + h.closeMinute;
-        return w.second === 0 && minute >= open && minute + calendar.slotDuration <= close && (minute - open) % step === 0;
+        return (
+          w.second === 0 &&
+          minute >= open &&
+          minute + calendar.slotDuration <= close &&
+          (minute - open) % step === 0
+        );
       }),
   );
 }

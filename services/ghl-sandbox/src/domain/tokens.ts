@@ -35,7 +35,11 @@ export class TokenStore {
   mint(grant: TokenGrant, withRefresh = true): TokenPair {
     const accessToken = secret('sbx-at-');
     const refreshToken = withRefresh ? secret('sbx-rt-') : '';
-    this.access.set(accessToken, { ...grant, token: accessToken, expiresAt: this.clock.now() + this.accessTtlSec * 1000 });
+    this.access.set(accessToken, {
+      ...grant,
+      token: accessToken,
+      expiresAt: this.clock.now() + this.accessTtlSec * 1000,
+    });
     if (withRefresh) this.refresh.set(refreshToken, grant);
     return { accessToken, refreshToken, expiresIn: this.accessTtlSec, grant };
   }
@@ -83,7 +87,9 @@ export class TokenStore {
 
   /** Uninstall: every token for the resource stops working. */
   revokeResource(resourceId: string): void {
-    for (const [k, v] of this.access) if (v.locationId === resourceId || v.companyId === resourceId) this.access.delete(k);
-    for (const [k, v] of this.refresh) if (v.locationId === resourceId || v.companyId === resourceId) this.refresh.delete(k);
+    for (const [k, v] of this.access)
+      if (v.locationId === resourceId || v.companyId === resourceId) this.access.delete(k);
+    for (const [k, v] of this.refresh)
+      if (v.locationId === resourceId || v.companyId === resourceId) this.refresh.delete(k);
   }
 }

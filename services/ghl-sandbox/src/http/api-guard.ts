@@ -51,7 +51,10 @@ export function apiGuard(state: SandboxState) {
     const grant = header?.startsWith('Bearer ') ? state.tokens.verify(header.slice(7)) : undefined;
     if (!grant) throw invalidToken();
     if (grant.userType !== cfg.auth) {
-      throw ghlError(401, 'This authClass type is not allowed to access this scope. Please reach out to the Platform team to get it added.');
+      throw ghlError(
+        401,
+        'This authClass type is not allowed to access this scope. Please reach out to the Platform team to get it added.',
+      );
     }
     request.grant = grant;
     const limit = state.limiter.hit(`${state.options.appId}:${grant.locationId ?? grant.companyId}`);

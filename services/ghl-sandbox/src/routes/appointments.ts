@@ -14,7 +14,9 @@ const REQUEST_STATUSES = ['new', 'confirmed', 'cancelled', 'showed', 'noshow', '
 // Strict: GHL's validation pipe rejects unknown properties with 422.
 const editFields = {
   title: z.string().optional(),
-  meetingLocationType: z.enum(['custom', 'zoom', 'gmeet', 'phone', 'address', 'ms_teams', 'google']).optional(),
+  meetingLocationType: z
+    .enum(['custom', 'zoom', 'gmeet', 'phone', 'address', 'ms_teams', 'google'])
+    .optional(),
   meetingLocationId: z.string().optional(),
   overrideLocationConfig: z.boolean().optional(),
   appointmentStatus: z.enum(REQUEST_STATUSES).optional(),
@@ -52,7 +54,11 @@ const eventsQuery = z.object({
 type IdParams = { Params: { eventId: string } };
 
 function tzOf(state: SandboxState, a: Appointment): string {
-  return state.store.calendars.get(a.calendarId)?.timezone ?? state.store.locations.get(a.locationId)?.timezone ?? 'UTC';
+  return (
+    state.store.calendars.get(a.calendarId)?.timezone ??
+    state.store.locations.get(a.locationId)?.timezone ??
+    'UTC'
+  );
 }
 
 export function appointmentRoutes(app: FastifyInstance, state: SandboxState): void {

@@ -42,7 +42,8 @@ export function calendarRoutes(app: FastifyInstance, state: SandboxState): void 
     assertLocation(request, q.locationId);
     const calendars: Record<string, unknown>[] = [];
     for (const c of state.store.calendars.values()) {
-      if (c.locationId === q.locationId && (!q.groupId || c.groupId === q.groupId)) calendars.push(calendarDto(c));
+      if (c.locationId === q.locationId && (!q.groupId || c.groupId === q.groupId))
+        calendars.push(calendarDto(c));
     }
     return { calendars, traceId: randomUUID() };
   });
@@ -53,16 +54,23 @@ export function calendarRoutes(app: FastifyInstance, state: SandboxState): void 
     return { calendar: calendarDto(cal), traceId: randomUUID() };
   });
 
-  app.get<{ Params: { calendarId: string } }>('/calendars/:calendarId/free-slots', { config: API }, async (request) => {
-    const q = parseOr422(slotsQuery, request.query);
-    const cal = calendarFor(state, request.params.calendarId);
-    assertLocation(request, cal.locationId);
-    if (q.endDate < q.startDate) throw ghlError(400, 'endDate must be after startDate');
-    if (q.endDate - q.startDate > MAX_RANGE_MS) throw ghlError(400, 'Date range cannot be more than 31 days');
-    const tz = q.timezone ?? cal.timezone;
-    if (!isValidTimeZone(tz)) throw ghlError(400, `Invalid timezone: ${tz}`);
-    const wanted = [q.userId, q.userIds, q['userIds[]']].flat().filter((u): u is string => typeof u === 'string');
-    if (wanted.length > 0 && !cal.teamMembers.some((m) => wanted.includes(m.userId))) return {};
-    return freeSlots(state.store, cal, q.startDate, q.endDate, tz, state.clock.now());
-  });
+  app.get<{ Params: { calendarId: string } }>(
+    '/calendars/:calendarId/free-slots',
+    { config: API },
+    async (request) => {
+      const q = parseOr422(slotsQuery, request.query);
+      const cal = calendarFor(state, request.params.calendarId);
+      assertLocation(request, cal.locationId);
+      if (q.endDate < q.startDate) throw ghlError(400, 'endDate must be after startDate');
+      if (q.endDate - q.startDate > MAX_RANGE_MS)
+        throw ghlError(400, 'Date range cannot be more than 31 days');
+      const tz = q.timezone ?? cal.timezone;
+      if (!isValidTimeZone(tz)) throw ghlError(400, `Invalid timezone: ${tz}`);
+      const wanted = [q.userId, q.userIds, q['userIds[]']]
+        .flat()
+        .filter((u): u is string => typeof u === 'string');
+      if (wanted.length > 0 && !cal.teamMembers.some((m) => wanted.includes(m.userId))) return {};
+      return freeSlots(state.store, cal, q.startDate, q.endDate, tz, state.clock.now());
+    },
+  );
 }

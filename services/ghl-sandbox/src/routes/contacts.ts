@@ -11,7 +11,11 @@ import type { SandboxState } from '../state.js';
 
 const API = { api: { auth: 'Location', version: true } } as const;
 
-const dndChannel = z.object({ status: z.string(), message: z.string().optional(), code: z.string().optional() });
+const dndChannel = z.object({
+  status: z.string(),
+  message: z.string().optional(),
+  code: z.string().optional(),
+});
 
 // UpsertContactDto. Strict: unknown properties get GHL's 422 "property x should not exist".
 const upsertBody = z.strictObject({
@@ -33,7 +37,14 @@ const upsertBody = z.strictObject({
   inboundDndSettings: z.record(z.string(), dndChannel).optional(),
   tags: z.array(z.string()).optional(),
   customFields: z
-    .array(z.object({ id: z.string().optional(), key: z.string().optional(), field_value: z.unknown().optional(), value: z.unknown().optional() }))
+    .array(
+      z.object({
+        id: z.string().optional(),
+        key: z.string().optional(),
+        field_value: z.unknown().optional(),
+        value: z.unknown().optional(),
+      }),
+    )
     .optional(),
   source: z.string().optional(),
   dateOfBirth: z.string().nullish(),
@@ -65,8 +76,23 @@ function findMatch(store: Store, body: UpsertBody): Contact | undefined {
 
 function apply(c: Contact, body: UpsertBody): void {
   const keys = [
-    'firstName', 'lastName', 'name', 'email', 'phone', 'gender', 'address1', 'city', 'state', 'postalCode',
-    'website', 'timezone', 'source', 'dateOfBirth', 'country', 'companyName', 'assignedTo',
+    'firstName',
+    'lastName',
+    'name',
+    'email',
+    'phone',
+    'gender',
+    'address1',
+    'city',
+    'state',
+    'postalCode',
+    'website',
+    'timezone',
+    'source',
+    'dateOfBirth',
+    'country',
+    'companyName',
+    'assignedTo',
   ] as const;
   for (const k of keys) {
     const v = body[k];
@@ -77,7 +103,10 @@ function apply(c: Contact, body: UpsertBody): void {
   // Upsert overwrites all tags (ghl-api.md §4.5).
   if (body.tags) c.tags = body.tags;
   if (body.customFields) {
-    c.customFields = body.customFields.map((f) => ({ id: f.id ?? f.key ?? ghlId(), value: f.field_value ?? f.value }));
+    c.customFields = body.customFields.map((f) => ({
+      id: f.id ?? f.key ?? ghlId(),
+      value: f.field_value ?? f.value,
+    }));
   }
   if (body.name === undefined && (body.firstName !== undefined || body.lastName !== undefined)) {
     c.name = [c.firstName, c.lastName].filter(Boolean).join(' ') || undefined;

@@ -88,37 +88,48 @@ export function oauthRoutes(app: FastifyInstance, state: SandboxState): void {
     throw ghlError(400, 'Unsupported grant type for this app');
   });
 
-  app.post('/oauth/locationToken', { config: { api: { auth: 'Company', version: true } } }, async (request) => {
-    if (!isForm(request)) throw ghlError(415, 'Content-Type must be application/x-www-form-urlencoded');
-    const body = parseOr422(locationTokenBody, request.body);
-    inspection.count('oauth.locationToken');
-    const grant = request.grant;
-    const location = state.store.locations.get(body.locationId);
-    if (!grant || grant.companyId !== body.companyId || !location || location.companyId !== body.companyId) {
-      throw ghlError(400, 'Location not found or not accessible for this company');
-    }
-    const pair = tokens.mint({ ...grant, userType: 'Location', locationId: location.id });
-    return {
-      access_token: pair.accessToken,
-      token_type: 'Bearer',
-      expires_in: pair.expiresIn,
-      refresh_token: pair.refreshToken,
-      scope: grant.scope,
-      userType: 'Location',
-      companyId: grant.companyId,
-      locationId: location.id,
-      userId: grant.userId,
-      planId: 'sandbox-plan',
-      traceId: randomUUID(),
-    };
-  });
+  app.post(
+    '/oauth/locationToken',
+    { config: { api: { auth: 'Company', version: true } } },
+    async (request) => {
+      if (!isForm(request)) throw ghlError(415, 'Content-Type must be application/x-www-form-urlencoded');
+      const body = parseOr422(locationTokenBody, request.body);
+      inspection.count('oauth.locationToken');
+      const grant = request.grant;
+      const location = state.store.locations.get(body.locationId);
+      if (
+        !grant ||
+        grant.companyId !== body.companyId ||
+        !location ||
+        location.companyId !== body.companyId
+      ) {
+        throw ghlError(400, 'Location not found or not accessible for this company');
+      }
+      const pair = tokens.mint({ ...grant, userType: 'Location', locationId: location.id });
+      return {
+        access_token: pair.accessToken,
+        token_type: 'Bearer',
+        expires_in: pair.expiresIn,
+        refresh_token: pair.refreshToken,
+        scope: grant.scope,
+        userType: 'Location',
+        companyId: grant.companyId,
+        locationId: location.id,
+        userId: grant.userId,
+        planId: 'sandbox-plan',
+        traceId: randomUUID(),
+      };
+    },
+  );
 
   // Stand-in for marketplace.gohighlevel.com's consent page: the "user" approves at once.
   const choose = async (request: FastifyRequest, reply: FastifyReply) => {
     const q = parseOr422(chooseQuery, request.query);
     if (q.client_id !== options.clientId) throw ghlError(400, 'Invalid client_id');
     inspection.count('oauth.chooselocation');
-    const location = q.locationId ? state.store.locations.get(q.locationId) : state.store.locations.values().next().value;
+    const location = q.locationId
+      ? state.store.locations.get(q.locationId)
+      : state.store.locations.values().next().value;
     if (!location) throw ghlError(400, 'No location to install into: seed one first');
     const userId = [...state.store.users.values()].find((u) => u.locationId === location.id)?.id ?? ghlId();
     const scope = q.scope ?? '';
@@ -127,7 +138,12 @@ export function oauthRoutes(app: FastifyInstance, state: SandboxState): void {
         ? { userType: 'Company', companyId: location.companyId, userId, scope }
         : { userType: 'Location', companyId: location.companyId, locationId: location.id, userId, scope };
     const code = tokens.issueCode(grant, q.redirect_uri);
-    state.store.emit({ type: 'INSTALL', companyId: location.companyId, locationId: grant.locationId, userId });
+    state.store.emit({
+      type: 'INSTALL',
+      companyId: location.companyId,
+      locationId: grant.locationId,
+      userId,
+    });
     const target = new URL(q.redirect_uri);
     target.searchParams.set('code', code);
     if (q.state !== undefined) target.searchParams.set('state', q.state);

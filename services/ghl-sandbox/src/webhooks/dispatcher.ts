@@ -77,7 +77,11 @@ export class Dispatcher {
     const url = this.options.url;
     if (!url || this.closed) return undefined;
     const webhookId = randomUUID();
-    const body = JSON.stringify({ ...payload, timestamp: new Date(this.clock.now()).toISOString(), webhookId });
+    const body = JSON.stringify({
+      ...payload,
+      timestamp: new Date(this.clock.now()).toISOString(),
+      webhookId,
+    });
     const type = String(payload.type);
     const o = this.options;
     if (this.random() < o.dropRate) {

@@ -18,7 +18,10 @@ export function webhookPayload(event: ChangeEvent, ctx: PayloadContext): Record<
     case 'AppointmentUpdate':
     case 'AppointmentDelete': {
       const a = event.appointment;
-      const tz = ctx.store.calendars.get(a.calendarId)?.timezone ?? ctx.store.locations.get(a.locationId)?.timezone ?? 'UTC';
+      const tz =
+        ctx.store.calendars.get(a.calendarId)?.timezone ??
+        ctx.store.locations.get(a.locationId)?.timezone ??
+        'UTC';
       return { type: event.type, locationId: a.locationId, appointment: appointmentWebhookDto(a, tz) };
     }
     case 'ContactCreate':
@@ -38,7 +41,10 @@ export function webhookPayload(event: ChangeEvent, ctx: PayloadContext): Record<
         planId: 'sandbox-plan',
         trial: {},
         ...(event.locationId
-          ? { isWhitelabelCompany: company?.isWhitelabelCompany ?? false, companyName: company?.name ?? 'Sandbox Company' }
+          ? {
+              isWhitelabelCompany: company?.isWhitelabelCompany ?? false,
+              companyName: company?.name ?? 'Sandbox Company',
+            }
           : {}),
       };
     }
