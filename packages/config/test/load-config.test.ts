@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { envSchema } from '../src/env-schema.js';
 import { ConfigError, loadConfig } from '../src/index.js';
 
 describe('loadConfig', () => {
@@ -56,5 +58,19 @@ describe('loadConfig', () => {
     expect(config.webhooks.rsaEnabled).toBe(true);
     expect(config.http.port).toBe(8080);
     expect(config.worker.concurrency).toBe(4);
+  });
+});
+
+describe('.env.example', () => {
+  it('documents every variable the schema reads, and no other', async () => {
+    const text = await readFile(new URL('../../../.env.example', import.meta.url), 'utf8');
+    const documented = [...text.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]).sort();
+    expect(documented).toEqual(Object.keys(envSchema.shape).sort());
+  });
+
+  it('holds values that load as they stand', async () => {
+    const text = await readFile(new URL('../../../.env.example', import.meta.url), 'utf8');
+    const env = Object.fromEntries([...text.matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)].map((m) => [m[1], m[2]]));
+    expect(() => loadConfig(env)).not.toThrow();
   });
 });

@@ -1,0 +1,22 @@
+# One image for every ghl-bridge service; docker-compose.yml picks the command.
+# TypeScript runs through tsx, so the image ships the sources as they are tested.
+FROM node:20.19-bookworm-slim AS deps
+WORKDIR /app
+RUN npm install -g --allow-scripts=pnpm pnpm@12.4.2
+COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
+COPY packages/config/package.json packages/config/
+COPY packages/db/package.json packages/db/
+COPY packages/jobs/package.json packages/jobs/
+COPY packages/observability/package.json packages/observability/
+COPY packages/testing/package.json packages/testing/
+COPY services/ingress/package.json services/ingress/
+COPY services/worker/package.json services/worker/
+COPY services/ghl-sandbox/package.json services/ghl-sandbox/
+COPY bench/package.json bench/
+RUN pnpm install --frozen-lockfile
+
+FROM deps AS app
+COPY . .
+ENV NODE_ENV=production HOST=0.0.0.0
+USER node
+CMD ["pnpm", "--filter", "@ghl-bridge/ingress", "start"]
