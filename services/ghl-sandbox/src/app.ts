@@ -21,7 +21,7 @@ import { appointmentRoutes } from './routes/appointments.js';
 import { calendarRoutes } from './routes/calendars.js';
 import { contactRoutes } from './routes/contacts.js';
 import { oauthRoutes } from './routes/oauth.js';
-import { applySeed } from './seed.js';
+import { applySeed, type SeedResult } from './seed.js';
 import type { SandboxState } from './state.js';
 import { Dispatcher } from './webhooks/dispatcher.js';
 import { webhookPayload } from './webhooks/payloads.js';
@@ -30,6 +30,8 @@ import { createSigner } from './webhooks/signer.js';
 export interface Sandbox {
   app: FastifyInstance;
   state: SandboxState;
+  /** What `options.seed` created (ids, minted tokens), when a seed was given. */
+  seedResult?: SeedResult;
 }
 
 /** Builds the sandbox (not listening). main.ts and startSandbox listen on it. */
@@ -125,6 +127,6 @@ export async function buildSandbox(input: SandboxOptions = {}): Promise<Sandbox>
   adminRoutes(app, state);
   app.addHook('onClose', async () => state.dispatcher.close());
 
-  if (input.seed) applySeed(state, input.seed);
-  return { app, state };
+  const seedResult = input.seed ? applySeed(state, input.seed) : undefined;
+  return { app, state, seedResult };
 }

@@ -5,17 +5,13 @@ import { loadConfig } from './config.js';
 /** Standalone sandbox: reads env (the only file that does), listens, prints the webhook keys. */
 const config = loadConfig(process.env);
 const seed = config.seedFile ? JSON.parse(await readFile(config.seedFile, 'utf8')) : undefined;
-const { app, state } = await buildSandbox({ ...config.sandbox, seed });
+const { app, state, seedResult } = await buildSandbox({ ...config.sandbox, seed });
 await app.listen({ host: config.host, port: config.port });
-state.log.warn(
-  {
-    url: `http://${config.host}:${config.port}`,
-    clientId: state.options.clientId,
-    publicKeys: state.signer.publicKeys,
-  },
-  'ghl-sandbox listening; webhook public keys follow',
+state.log.info(
+  { url: `http://${config.host}:${config.port}`, clientId: state.options.clientId, seeded: seedResult },
+  'ghl-sandbox listening',
 );
-// The keys also go to stdout as plain PEM so they can be copied into a receiver's config.
+// The webhook keys go to stdout as plain PEM so they can be pasted into a receiver's config.
 process.stdout.write(`X-GHL-Signature (Ed25519) public key:\n${state.signer.publicKeys.ed25519}\n`);
 process.stdout.write(`x-wh-signature (RSA) public key:\n${state.signer.publicKeys.rsa}\n`);
 
