@@ -4,57 +4,88 @@ import { GHL_ED25519_PUBLIC_KEY, GHL_RSA_PUBLIC_KEY } from './ghl-public-keys.js
 
 // Every variable ghl-bridge reads, flat as the environment holds them. `.env.example` documents
 // each one; load-config.ts folds them into the nested Config. Defaults point at 127.0.0.1.
-export const envSchema = z.object({
-  // development | test | production: production refuses the sandbox and insecure defaults.
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  // pino level for every process.
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+export const envSchema = z
+  .object({
+    // development | test | production: production refuses the sandbox and insecure defaults.
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    // pino level for every process.
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
-  // Where ingress listens.
-  HOST: z.string().min(1).default('127.0.0.1'),
-  PORT: envInt(3000, { min: 0, max: 65535 }),
+    // Where ingress listens.
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: envInt(3000, { min: 0, max: 65535 }),
 
-  // PostgreSQL, the source of truth.
-  DATABASE_URL: envUrl(/^postgres(ql)?:$/).default('postgres://postgres@127.0.0.1:5432/ghl_bridge'),
-  // Connections per process in the postgres.js pool.
-  DATABASE_POOL_SIZE: envInt(10, { min: 1, max: 200 }),
+    // PostgreSQL, the source of truth.
+    DATABASE_URL: envUrl(/^postgres(ql)?:$/).default('postgres://postgres@127.0.0.1:5432/ghl_bridge'),
+    // Connections per process in the postgres.js pool.
+    DATABASE_POOL_SIZE: envInt(10, { min: 1, max: 200 }),
 
-  // Redis, for queues and the shared token cache.
-  REDIS_URL: envUrl(/^rediss?:$/).default('redis://127.0.0.1:6379'),
-  // BullMQ key prefix; the {hash tag} keeps every queue key in one Redis Cluster slot.
-  QUEUE_PREFIX: z
-    .string()
-    .regex(/^[\w{}-]+$/, 'letters, digits, _, -, { and } only')
-    .default('{ghlb}'),
+    // Redis, for queues and the shared token cache.
+    REDIS_URL: envUrl(/^rediss?:$/).default('redis://127.0.0.1:6379'),
+    // BullMQ key prefix; the {hash tag} keeps every queue key in one Redis Cluster slot.
+    QUEUE_PREFIX: z
+      .string()
+      .regex(/^[\w{}-]+$/, 'letters, digits, _, -, { and } only')
+      .default('{ghlb}'),
 
-  // Largest webhook body accepted (bytes); larger gets 413.
-  WEBHOOK_BODY_LIMIT_BYTES: envInt(1_048_576, { min: 1024 }),
-  // How long a webhook waits for Redis to store its job before answering 429 (GHL retries 429 only).
-  WEBHOOK_ENQUEUE_TIMEOUT_MS: envInt(2000, { min: 50, max: 10_000 }),
-  // Ed25519 key for X-GHL-Signature; GHL's published key by default.
-  GHL_WEBHOOK_PUBLIC_KEY: envPublicKey('ed25519', GHL_ED25519_PUBLIC_KEY),
-  // RSA key for the legacy x-wh-signature; GHL's published key by default.
-  GHL_WEBHOOK_RSA_PUBLIC_KEY: envPublicKey('rsa', GHL_RSA_PUBLIC_KEY),
-  // Accept legacy RSA signatures when no X-GHL-Signature is present. GHL retired them on 2026-09-01.
-  GHL_WEBHOOK_RSA_ENABLED: envBoolean(false),
-  // Oldest webhook `timestamp` accepted, in seconds; wide enough for GHL's 429 retries (~70 min).
-  GHL_WEBHOOK_MAX_AGE_SECONDS: envInt(7200, { min: 60 }),
-  // Shared secret for HMAC-SHA256 on GHL workflow "custom webhooks", which carry no GHL signature.
-  GHL_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    // Largest webhook body accepted (bytes); larger gets 413.
+    WEBHOOK_BODY_LIMIT_BYTES: envInt(1_048_576, { min: 1024 }),
+    // How long a webhook waits for Redis to store its job before answering 429 (GHL retries 429 only).
+    WEBHOOK_ENQUEUE_TIMEOUT_MS: envInt(2000, { min: 50, max: 10_000 }),
+    // Ed25519 key for X-GHL-Signature; GHL's published key by default.
+    GHL_WEBHOOK_PUBLIC_KEY: envPublicKey('ed25519', GHL_ED25519_PUBLIC_KEY),
+    // RSA key for the legacy x-wh-signature; GHL's published key by default.
+    GHL_WEBHOOK_RSA_PUBLIC_KEY: envPublicKey('rsa', GHL_RSA_PUBLIC_KEY),
+    // Accept legacy RSA signatures when no X-GHL-Signature is present. GHL retired them on 2026-09-01.
+    GHL_WEBHOOK_RSA_ENABLED: envBoolean(false),
+    // Oldest webhook `timestamp` accepted, in seconds; wide enough for GHL's 429 retries (~70 min).
+    GHL_WEBHOOK_MAX_AGE_SECONDS: envInt(7200, { min: 60 }),
+    // Shared secret for HMAC-SHA256 on GHL workflow "custom webhooks", which carry no GHL signature.
+    GHL_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
 
-  // GHL API and the Marketplace app's OAuth client.
-  GHL_API_BASE_URL: envUrl(/^https?:$/).default('https://services.leadconnectorhq.com'),
-  GHL_CLIENT_ID: z.string().min(1).optional(),
-  GHL_CLIENT_SECRET: z.string().min(1).optional(),
-  // Bootstrap tokens for a single location, stored (encrypted) on first start.
-  GHL_ACCESS_TOKEN: z.string().min(1).optional(),
-  GHL_REFRESH_TOKEN: z.string().min(1).optional(),
-  GHL_LOCATION_ID: z.string().min(1).optional(),
+    // GHL API and the Marketplace app's OAuth client.
+    GHL_API_BASE_URL: envUrl(/^https?:$/).default('https://services.leadconnectorhq.com'),
+    GHL_CLIENT_ID: z.string().min(1).optional(),
+    GHL_CLIENT_SECRET: z.string().min(1).optional(),
+    // Bootstrap tokens for a single location, stored (encrypted) on first start.
+    GHL_ACCESS_TOKEN: z.string().min(1).optional(),
+    GHL_REFRESH_TOKEN: z.string().min(1).optional(),
+    GHL_LOCATION_ID: z.string().min(1).optional(),
 
-  // Jobs each worker process runs at once, per queue.
-  WORKER_CONCURRENCY: envInt(50, { min: 1, max: 1000 }),
-  // Longest a process waits for in-flight work on SIGTERM before it exits anyway.
-  SHUTDOWN_TIMEOUT_MS: envInt(10_000, { min: 100 }),
-});
+    // AES-256-GCM key for GHL tokens at rest: 32 bytes, base64. Required in production.
+    TOKEN_ENCRYPTION_KEY: z
+      .string()
+      .refine(
+        (v) => Buffer.from(v, 'base64').length === 32,
+        'must be 32 bytes, base64-encoded (openssl rand -base64 32)',
+      )
+      .optional(),
+    // Requests per window ghl-bridge allows itself per location: a little under GHL's 100 per 10 s.
+    GHL_RATE_LIMIT_BURST: envInt(90, { min: 1 }),
+    // Length of GHL's burst window in milliseconds (GHL: 10000; the sandbox may scale it down).
+    GHL_RATE_LIMIT_INTERVAL_MS: envInt(10_000, { min: 10 }),
+    // Requests per day ghl-bridge allows itself per location, under GHL's 200,000.
+    GHL_RATE_LIMIT_DAILY: envInt(195_000, { min: 1 }),
+    // Longest a single GHL call may take before it counts as a transient failure.
+    GHL_REQUEST_TIMEOUT_MS: envInt(15_000, { min: 100 }),
+    // Access tokens are refreshed this many seconds before they expire.
+    GHL_TOKEN_REFRESH_MARGIN_SECONDS: envInt(300, { min: 0 }),
+    // Refresh lock lifetime; above the slowest refresh, renewed while held.
+    GHL_REFRESH_LOCK_TTL_MS: envInt(30_000, { min: 100 }),
+
+    // Jobs each worker process runs at once, per queue.
+    WORKER_CONCURRENCY: envInt(50, { min: 1, max: 1000 }),
+    // Longest a process waits for in-flight work on SIGTERM before it exits anyway.
+    SHUTDOWN_TIMEOUT_MS: envInt(10_000, { min: 100 }),
+  })
+  .superRefine((env, context) => {
+    if (env.NODE_ENV === 'production' && !env.TOKEN_ENCRYPTION_KEY) {
+      context.addIssue({
+        code: 'custom',
+        path: ['TOKEN_ENCRYPTION_KEY'],
+        message: 'is required in production',
+      });
+    }
+  });
 
 export type Env = z.infer<typeof envSchema>;

@@ -3,6 +3,9 @@ import { type Env, envSchema } from './env-schema.js';
 
 export type Config = ReturnType<typeof toConfig>;
 
+/** Only for development and tests, so `npm start` works with no set-up; production refuses it. */
+const DEVELOPMENT_TOKEN_KEY = Buffer.alloc(32, 'ghl-bridge-development-only-key!').toString('base64');
+
 /** One error naming every bad variable, so a misconfigured deploy is fixed in one pass. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -55,6 +58,19 @@ function toConfig(e: Env) {
         refreshToken: e.GHL_REFRESH_TOKEN,
         locationId: e.GHL_LOCATION_ID,
       },
+      requestTimeoutMs: e.GHL_REQUEST_TIMEOUT_MS,
+      rateLimit: {
+        burst: e.GHL_RATE_LIMIT_BURST,
+        intervalMs: e.GHL_RATE_LIMIT_INTERVAL_MS,
+        daily: e.GHL_RATE_LIMIT_DAILY,
+      },
+      tokens: {
+        // Development falls back to a fixed, publicly known key (never in production: see the schema).
+        encryptionKey: Buffer.from(e.TOKEN_ENCRYPTION_KEY ?? DEVELOPMENT_TOKEN_KEY, 'base64'),
+        usingDevelopmentKey: e.TOKEN_ENCRYPTION_KEY === undefined,
+        refreshMarginSeconds: e.GHL_TOKEN_REFRESH_MARGIN_SECONDS,
+        lockTtlMs: e.GHL_REFRESH_LOCK_TTL_MS,
+      },
     },
     worker: { concurrency: e.WORKER_CONCURRENCY },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
@@ -62,7 +78,8 @@ function toConfig(e: Env) {
 }
 
 function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
+  // Buffers cannot be frozen (and are not config trees); everything else is.
+  if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
     for (const child of Object.values(value)) deepFreeze(child);
     Object.freeze(value);
   }

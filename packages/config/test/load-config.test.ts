@@ -53,6 +53,17 @@ describe('loadConfig', () => {
     expect(config.webhooks.ed25519PublicKey).toBe(pem);
   });
 
+  it('requires a token encryption key in production only', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /TOKEN_ENCRYPTION_KEY: is required in production/,
+    );
+    expect(loadConfig({}).ghl.tokens.usingDevelopmentKey).toBe(true);
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const config = loadConfig({ NODE_ENV: 'production', TOKEN_ENCRYPTION_KEY: key });
+    expect(config.ghl.tokens.encryptionKey.equals(Buffer.alloc(32, 7))).toBe(true);
+    expect(() => loadConfig({ TOKEN_ENCRYPTION_KEY: 'c2hvcnQ=' })).toThrow(/32 bytes/);
+  });
+
   it('parses booleans and numbers from their string forms', () => {
     const config = loadConfig({ GHL_WEBHOOK_RSA_ENABLED: 'TRUE', PORT: '8080', WORKER_CONCURRENCY: '4' });
     expect(config.webhooks.rsaEnabled).toBe(true);

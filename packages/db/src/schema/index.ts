@@ -1,1 +1,2 @@
+export * from './ghl-tokens.js';
 export * from './webhook-events.js';
