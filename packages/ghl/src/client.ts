@@ -1,0 +1,245 @@
+import type { Logger, Metrics } from '@ghl-bridge/observability';
+import type { z } from 'zod';
+import { type RateBudget, waitAfter429 } from './budget/rate-budget.js';
+import { GhlAuthExpiredError, GhlRateLimitedError } from './errors.js';
+import { GHL_VERSION, type GhlHttp, type GhlRequest, type GhlResponse } from './http/ghl-http.js';
+import { interpretResponse } from './http/interpret-response.js';
+import * as schemas from './schemas.js';
+import type { TokenManager } from './tokens/token-manager.js';
+
+export interface GhlClientDeps {
+  http: GhlHttp;
+  tokens: TokenManager;
+  budget: RateBudget;
+  log: Logger;
+  metrics: Metrics['ghl'];
+  /** GHL's burst window, the wait after a 429 that names none. */
+  intervalMs: number;
+}
+
+export interface AppointmentInput {
+  calendarId: string;
+  locationId: string;
+  contactId: string;
+  startTime: string;
+  endTime?: string | undefined;
+  title?: string | undefined;
+  appointmentStatus?: string | undefined;
+  assignedUserId?: string | undefined;
+  address?: string | undefined;
+  ignoreFreeSlotValidation?: boolean | undefined;
+  ignoreDateRange?: boolean | undefined;
+  toNotify?: boolean | undefined;
+}
+
+export type AppointmentUpdate = Partial<Omit<AppointmentInput, 'locationId' | 'contactId'>>;
+
+export interface ContactInput {
+  locationId: string;
+  name?: string | undefined;
+  firstName?: string | undefined;
+  lastName?: string | undefined;
+  email?: string | undefined;
+  phone?: string | undefined;
+  source?: string | undefined;
+}
+
+/**
+ * Every GHL call ghl-bridge makes, per location: it takes a slot from the location's budget,
+ * uses the shared access token, refreshes once on a 401, and turns each failure into one of
+ * the error kinds in errors.ts. Only workers use it.
+ */
+export class GhlClient {
+  constructor(private readonly deps: GhlClientDeps) {}
+
+  listCalendars(locationId: string) {
+    return this.call(
+      locationId,
+      get('calendars/', 'GET /calendars/', GHL_VERSION.calendars, { locationId }),
+      schemas.calendarsResponse,
+    ).then((r) => r.calendars);
+  }
+
+  getCalendar(locationId: string, calendarId: string) {
+    return this.call(
+      locationId,
+      get(`calendars/${enc(calendarId)}`, 'GET /calendars/:id', GHL_VERSION.calendars),
+      schemas.calendarResponse,
+    ).then((r) => r.calendar);
+  }
+
+  /** Free slots by day (`YYYY-MM-DD` → slot start times with the zone's offset); range ≤ 31 days. */
+  getFreeSlots(
+    locationId: string,
+    calendarId: string,
+    range: { startMs: number; endMs: number; timezone: string; userId?: string },
+  ) {
+    const params = {
+      startDate: range.startMs,
+      endDate: range.endMs,
+      timezone: range.timezone,
+      userId: range.userId,
+    };
+    return this.call(
+      locationId,
+      get(
+        `calendars/${enc(calendarId)}/free-slots`,
+        'GET /calendars/:id/free-slots',
+        GHL_VERSION.calendars,
+        params,
+      ),
+      schemas.freeSlotsResponse,
+    );
+  }
+
+  listEvents(locationId: string, query: { calendarId: string; startMs: number; endMs: number }) {
+    // GHL takes these epoch milliseconds as strings.
+    const params = {
+      locationId,
+      calendarId: query.calendarId,
+      startTime: String(query.startMs),
+      endTime: String(query.endMs),
+    };
+    return this.call(
+      locationId,
+      get('calendars/events', 'GET /calendars/events', GHL_VERSION.calendars, params),
+      schemas.eventsResponse,
+    ).then((r) => r.events);
+  }
+
+  getAppointment(locationId: string, eventId: string) {
+    return this.call(
+      locationId,
+      get(
+        `calendars/events/appointments/${enc(eventId)}`,
+        'GET /calendars/events/appointments/:id',
+        GHL_VERSION.calendars,
+      ),
+      schemas.appointmentResponse,
+    ).then((r) => r.event);
+  }
+
+  createAppointment(input: AppointmentInput) {
+    const request = write(
+      'POST',
+      'calendars/events/appointments',
+      'POST /calendars/events/appointments',
+      GHL_VERSION.calendars,
+      input,
+    );
+    return this.call(input.locationId, request, schemas.appointmentWriteResponse);
+  }
+
+  updateAppointment(locationId: string, eventId: string, patch: AppointmentUpdate) {
+    const request = write(
+      'PUT',
+      `calendars/events/appointments/${enc(eventId)}`,
+      'PUT /calendars/events/appointments/:id',
+      GHL_VERSION.calendars,
+      patch,
+    );
+    return this.call(locationId, request, schemas.appointmentWriteResponse);
+  }
+
+  async deleteEvent(locationId: string, eventId: string): Promise<void> {
+    await this.call(
+      locationId,
+      write(
+        'DELETE',
+        `calendars/events/${enc(eventId)}`,
+        'DELETE /calendars/events/:id',
+        GHL_VERSION.calendars,
+        {},
+      ),
+      schemas.deleteResponse,
+    );
+  }
+
+  upsertContact(input: ContactInput) {
+    return this.call(
+      input.locationId,
+      write('POST', 'contacts/upsert', 'POST /contacts/upsert', GHL_VERSION.contacts, input),
+      schemas.upsertContactResponse,
+    );
+  }
+
+  getContact(locationId: string, contactId: string) {
+    return this.call(
+      locationId,
+      get(`contacts/${enc(contactId)}`, 'GET /contacts/:id', GHL_VERSION.contacts),
+      schemas.contactResponse,
+    ).then((r) => r.contact);
+  }
+
+  /** Locations where the app is installed, read with the company (agency) token. */
+  installedLocations(companyId: string, appId: string) {
+    const params = { companyId, appId, isInstalled: true };
+    return this.call(
+      companyId,
+      get('oauth/installedLocations', 'GET /oauth/installedLocations', GHL_VERSION.oauth, params),
+      schemas.installedLocationsResponse,
+    ).then((r) => r.locations);
+  }
+
+  private async call<T>(resourceId: string, request: GhlRequest, schema: z.ZodType<T>): Promise<T> {
+    const grant = await this.deps.tokens.accessToken(resourceId);
+    let response = await this.send(resourceId, { ...request, bearer: grant.accessToken });
+    if (response.status === 401) {
+      // Revoked or expired early: refresh once (only if nobody has yet) and try once more.
+      const fresh = await this.deps.tokens.refresh(resourceId, grant.version);
+      response = await this.send(resourceId, { ...request, bearer: fresh.accessToken });
+      if (response.status === 401) throw new GhlAuthExpiredError(`${request.endpoint}: 401 after a refresh`);
+    }
+    return interpretResponse(request, response, schema);
+  }
+
+  /** One request against the location's budget: never sent without a slot. */
+  private async send(resourceId: string, request: GhlRequest): Promise<GhlResponse> {
+    const { budget, metrics, log } = this.deps;
+    const decision = await budget.take(resourceId);
+    if (!decision.granted) {
+      metrics.rateLimited.inc({ location: resourceId, source: 'budget' });
+      throw new GhlRateLimitedError(resourceId, decision.waitMs, 'budget');
+    }
+    metrics.budgetRemaining.set({ location: resourceId }, decision.remaining);
+    const response = await this.deps.http(request);
+    metrics.calls.inc({ endpoint: request.endpoint, status: String(response.status), location: resourceId });
+    await budget.observe(resourceId, response.headers);
+    log.debug(
+      {
+        endpoint: request.endpoint,
+        status: response.status,
+        location: resourceId,
+        remaining: response.headers['x-ratelimit-remaining'],
+        dailyRemaining: response.headers['x-ratelimit-daily-remaining'],
+      },
+      'GHL call',
+    );
+    if (response.status === 429) {
+      const waitMs = waitAfter429(response.headers, this.deps.intervalMs);
+      await budget.drain(resourceId, waitMs);
+      metrics.rateLimited.inc({ location: resourceId, source: 'ghl_429' });
+      throw new GhlRateLimitedError(resourceId, waitMs, 'ghl_429');
+    }
+    return response;
+  }
+}
+
+type Params = GhlRequest['searchParams'];
+
+function get(path: string, endpoint: string, version: string, searchParams?: Params): GhlRequest {
+  return { method: 'GET', path, endpoint, version, searchParams };
+}
+
+function write(
+  method: 'POST' | 'PUT' | 'DELETE',
+  path: string,
+  endpoint: string,
+  version: string,
+  json: unknown,
+): GhlRequest {
+  // Undefined fields are left out: GHL answers 422 to properties it does not know.
+  return { method, path, endpoint, version, json: JSON.parse(JSON.stringify(json)) };
+}
+
+const enc = encodeURIComponent;

@@ -1,0 +1,17 @@
+export { type BudgetDecision, RateBudget, type RateBudgetConfig } from './budget/rate-budget.js';
+export { type AppointmentInput, type AppointmentUpdate, type ContactInput, GhlClient } from './client.js';
+export { type CreateGhlOptions, createGhl, type Ghl } from './create-ghl.js';
+export * from './errors.js';
+export {
+  createGhlHttp,
+  GHL_VERSION,
+  type GhlHttp,
+  type GhlRequest,
+  type GhlResponse,
+} from './http/ghl-http.js';
+export { GhlInstalls } from './install.js';
+export { OAuthApi } from './oauth-api.js';
+export { type RunGhlJobOptions, runGhlJob } from './queue/run-ghl-job.js';
+export type { GhlAppointmentWrite, GhlCalendar, GhlCalendarEvent } from './schemas.js';
+export { type AccessGrant, TokenManager } from './tokens/token-manager.js';
+export { type StoredTokens, type TokenSet, TokenStore } from './tokens/token-store.js';

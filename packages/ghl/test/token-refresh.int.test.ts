@@ -1,0 +1,233 @@
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { type RunningSandbox, startSandbox } from '@ghl-bridge/ghl-sandbox';
+import { test } from '@ghl-bridge/testing';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { GhlNeedsReauthError } from '../src/index.js';
+import { capturedLogs, ghlFor, sandboxConfig } from './rig.js';
+
+let sandbox: RunningSandbox;
+beforeAll(async () => {
+  // The burst limit is raised: these tests are about tokens, not budgets (budget tests have their own).
+  sandbox = await startSandbox({ randomSeed: 7, rateLimit: { max: 100_000 } });
+});
+afterAll(() => sandbox.close());
+
+/** A location in the sandbox whose tokens we hold, as after an install. */
+async function installedLocation(rig: ReturnType<typeof ghlFor>, options: { companyToken?: boolean } = {}) {
+  const seeded = await sandbox.admin.seed({ locations: [{ mintTokens: true }] });
+  const location = seeded.locations[0];
+  if (!location?.tokens) throw new Error('sandbox minted no tokens');
+  await sandbox.admin.seed({ calendars: [{ locationId: location.id, name: 'Consultorio 1' }] });
+  await rig.store.save({
+    resourceId: location.id,
+    userType: 'Location',
+    companyId: options.companyToken ? location.companyId : null,
+    accessToken: location.tokens.access_token,
+    refreshToken: location.tokens.refresh_token,
+    expiresAt: new Date(Date.now() + location.tokens.expires_in * 1000),
+  });
+  if (options.companyToken) {
+    const company = await sandbox.admin.mintTokens({ companyId: location.companyId });
+    await rig.store.save({
+      resourceId: location.companyId,
+      userType: 'Company',
+      accessToken: company.access_token,
+      refreshToken: company.refresh_token,
+      expiresAt: new Date(Date.now() + company.expires_in * 1000),
+    });
+  }
+  return { ...location, tokens: location.tokens };
+}
+
+/** Expires the token on both sides: GHL rejects it and our store says it is due. */
+async function expireEverywhere(rig: ReturnType<typeof ghlFor>, locationId: string, accessToken: string) {
+  await sandbox.admin.expireTokens([accessToken]);
+  const stored = await rig.store.get(locationId);
+  if (!stored) throw new Error('no stored tokens');
+  await rig.store.compareAndSet(stored.version, { ...stored, expiresAt: new Date(Date.now() - 1000) });
+}
+
+function spawnWorker(env: Record<string, string>): ChildProcessWithoutNullStreams {
+  const script = fileURLToPath(new URL('./fixtures/refresh-storm.ts', import.meta.url));
+  return spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env } });
+}
+
+const lines = (child: ChildProcessWithoutNullStreams) =>
+  createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+
+describe('token refresh', () => {
+  test('4 processes x 50 concurrent calls on an expired token make exactly one refresh, and every call succeeds', async ({
+    config,
+    database,
+    redis,
+  }) => {
+    const cfg = sandboxConfig(config, sandbox);
+    const rig = ghlFor(cfg, database.db, redis);
+    const location = await installedLocation(rig);
+    await expireEverywhere(rig, location.id, location.tokens.access_token);
+    await sandbox.admin.resetInspection();
+
+    const env = {
+      DATABASE_URL: cfg.database.url,
+      REDIS_URL: cfg.redis.url,
+      QUEUE_PREFIX: cfg.redis.queuePrefix,
+      GHL_API_BASE_URL: sandbox.url,
+      GHL_CLIENT_ID: sandbox.clientId,
+      GHL_CLIENT_SECRET: sandbox.clientSecret,
+      GHL_RATE_LIMIT_BURST: '1000',
+      LOG_LEVEL: 'silent',
+      LOCATION_ID: location.id,
+      CALLS: '50',
+    };
+    const workers = Array.from({ length: 4 }, () => spawnWorker(env));
+    const outputs = workers.map(lines);
+    for (const output of outputs) expect((await output.next()).value).toBe('ready');
+    for (const worker of workers) worker.stdin.write('go\n');
+    const results = await Promise.all(
+      outputs.map(async (output) => JSON.parse(String((await output.next()).value))),
+    );
+
+    expect(results).toEqual(Array.from({ length: 4 }, () => ({ ok: 50, errors: [] })));
+    expect(await sandbox.admin.counter('oauth.refresh')).toBe(1);
+    const stored = await rig.store.get(location.id);
+    expect(stored?.refreshToken).not.toBe(location.tokens.refresh_token);
+  }, 60_000);
+
+  test('a 401 on a token we thought fresh refreshes once and retries the call', async ({
+    config,
+    database,
+    redis,
+  }) => {
+    const rig = ghlFor(sandboxConfig(config, sandbox), database.db, redis);
+    const location = await installedLocation(rig);
+    await sandbox.admin.expireTokens([location.tokens.access_token]);
+    await sandbox.admin.resetInspection();
+    const calls = await Promise.all(Array.from({ length: 10 }, () => rig.client.listCalendars(location.id)));
+    expect(calls.every((calendars) => calendars.length === 1)).toBe(true);
+    expect(await sandbox.admin.counter('oauth.refresh')).toBe(1);
+  });
+
+  test('a refresh token GHL rejects marks the install as needing re-authorisation', async ({
+    config,
+    database,
+    redis,
+  }) => {
+    const rig = ghlFor(sandboxConfig(config, sandbox), database.db, redis);
+    const location = await installedLocation(rig);
+    // Someone else (outside ghl-bridge) used our refresh token: GHL has rotated it away.
+    await fetch(`${sandbox.url}/oauth/token`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        client_id: sandbox.clientId,
+        client_secret: sandbox.clientSecret,
+        grant_type: 'refresh_token',
+        refresh_token: location.tokens.refresh_token,
+        user_type: 'Location',
+      }),
+    });
+    await expireEverywhere(rig, location.id, location.tokens.access_token);
+    const error = await rig.client.listCalendars(location.id).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GhlNeedsReauthError);
+    expect(await rig.store.get(location.id)).toMatchObject({ status: 'needs_reauth' });
+    await expect(rig.metrics.ghl.needsReauth.get()).resolves.toMatchObject({ values: [{ value: 1 }] });
+    // Later calls fail at once without asking GHL again.
+    await sandbox.admin.resetInspection();
+    await expect(rig.client.listCalendars(location.id)).rejects.toBeInstanceOf(GhlNeedsReauthError);
+    expect(await sandbox.admin.counter('oauth.refresh')).toBe(0);
+  });
+
+  test('with a company token, a rejected location refresh falls back to minting a location token', async ({
+    config,
+    database,
+    redis,
+  }) => {
+    const rig = ghlFor(sandboxConfig(config, sandbox), database.db, redis);
+    const location = await installedLocation(rig, { companyToken: true });
+    await fetch(`${sandbox.url}/oauth/token`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        client_id: sandbox.clientId,
+        client_secret: sandbox.clientSecret,
+        grant_type: 'refresh_token',
+        refresh_token: location.tokens.refresh_token,
+        user_type: 'Location',
+      }),
+    });
+    await expireEverywhere(rig, location.id, location.tokens.access_token);
+    expect(await rig.client.listCalendars(location.id)).toHaveLength(1);
+    expect(await rig.store.get(location.id)).toMatchObject({ status: 'active' });
+  });
+
+  test('the lock holder killed mid-refresh: the next process takes over after the lock lapses', async ({
+    config,
+    database,
+    redis,
+  }) => {
+    const cfg = sandboxConfig(config, sandbox, { tokens: { ...config.ghl.tokens, lockTtlMs: 800 } });
+    const rig = ghlFor(cfg, database.db, redis);
+    const location = await installedLocation(rig);
+    await expireEverywhere(rig, location.id, location.tokens.access_token);
+    // GHL takes 2 s to answer the refresh; the first process dies while it waits.
+    await sandbox.admin.setFaults([{ route: 'POST /oauth/token', latencyMs: 2000, times: 1 }]);
+    const env = {
+      DATABASE_URL: cfg.database.url,
+      REDIS_URL: cfg.redis.url,
+      QUEUE_PREFIX: cfg.redis.queuePrefix,
+      GHL_API_BASE_URL: sandbox.url,
+      GHL_CLIENT_ID: sandbox.clientId,
+      GHL_CLIENT_SECRET: sandbox.clientSecret,
+      GHL_REFRESH_LOCK_TTL_MS: '800',
+      LOG_LEVEL: 'silent',
+      LOCATION_ID: location.id,
+      CALLS: '5',
+    };
+    const doomed = spawnWorker(env);
+    const output = lines(doomed);
+    expect((await output.next()).value).toBe('ready');
+    doomed.stdin.write('go\n');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const lockKey = `${cfg.redis.queuePrefix}:ghl:refresh-lock:${location.id}`;
+    expect(await redis.get(lockKey)).not.toBeNull(); // it dies holding the lock, mid-refresh
+    doomed.kill('SIGKILL');
+
+    // Two endings are legitimate, and which one happens depends on whether GHL finished the dead
+    // process's refresh: if it did, the rotated pair died with the process, the old refresh token
+    // is spent, and the install must be marked for re-authorisation (never a retry loop). If it
+    // did not, the next process refreshes with the still-valid token and every caller succeeds.
+    const before = await rig.store.get(location.id);
+    const outcome = await rig.client.listCalendars(location.id).catch((e: unknown) => e);
+    const after = await rig.store.get(location.id);
+    if (outcome instanceof GhlNeedsReauthError) {
+      await annotate('GHL finished the killed refresh: the rotated pair was lost, install marked needs_reauth');
+      expect(after).toMatchObject({ status: 'needs_reauth' });
+    } else {
+      await annotate('GHL never finished the killed refresh: the next process refreshed and callers succeeded');
+      expect(outcome).toHaveLength(1);
+      expect(after).toMatchObject({ status: 'active' });
+      expect(after?.version).toBeGreaterThan(before?.version ?? 0);
+      expect(after?.refreshToken).not.toBe(location.tokens.refresh_token);
+    }
+    expect(await redis.get(lockKey)).toBeNull();
+    await sandbox.admin.clearFaults();
+  }, 20_000);
+
+  test('no token appears in any log line the GHL client wrote', async ({ config, database, redis }) => {
+    const rig = ghlFor(sandboxConfig(config, sandbox), database.db, redis);
+    const location = await installedLocation(rig);
+    await expireEverywhere(rig, location.id, location.tokens.access_token);
+    await rig.client.listCalendars(location.id);
+    const stored = await rig.store.get(location.id);
+    const logs = capturedLogs.join('');
+    expect(logs.length).toBeGreaterThan(0);
+    for (const secret of [
+      location.tokens.access_token,
+      location.tokens.refresh_token,
+      stored?.accessToken,
+      stored?.refreshToken,
+    ]) {
+      expect(logs).not.toContain(secret);
+    }
+  });
+});
