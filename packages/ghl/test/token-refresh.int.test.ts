@@ -164,6 +164,7 @@ describe('token refresh', () => {
     config,
     database,
     redis,
+    annotate,
   }) => {
     const cfg = sandboxConfig(config, sandbox, { tokens: { ...config.ghl.tokens, lockTtlMs: 800 } });
     const rig = ghlFor(cfg, database.db, redis);
@@ -200,10 +201,14 @@ describe('token refresh', () => {
     const outcome = await rig.client.listCalendars(location.id).catch((e: unknown) => e);
     const after = await rig.store.get(location.id);
     if (outcome instanceof GhlNeedsReauthError) {
-      await annotate('GHL finished the killed refresh: the rotated pair was lost, install marked needs_reauth');
+      await annotate(
+        'GHL finished the killed refresh: the rotated pair was lost, install marked needs_reauth',
+      );
       expect(after).toMatchObject({ status: 'needs_reauth' });
     } else {
-      await annotate('GHL never finished the killed refresh: the next process refreshed and callers succeeded');
+      await annotate(
+        'GHL never finished the killed refresh: the next process refreshed and callers succeeded',
+      );
       expect(outcome).toHaveLength(1);
       expect(after).toMatchObject({ status: 'active' });
       expect(after?.version).toBeGreaterThan(before?.version ?? 0);

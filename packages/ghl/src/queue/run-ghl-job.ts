@@ -28,7 +28,10 @@ export async function runGhlJob<T>(
       if ((job.attemptsStarted ?? 0) >= maxStarts) {
         throw new UnrecoverableError(`gave up after ${maxStarts} starts: ${error.message}`);
       }
-      const jitter = Math.random() * Math.min(1000, error.waitMs * 0.2);
+      // Our own budget knows the exact moment a slot frees: a little jitter spreads the wake-ups.
+      // After a GHL 429 the window's end is a guess, so waiters are spread wider.
+      const spread = error.source === 'budget' ? 50 : Math.min(1000, error.waitMs * 0.2);
+      const jitter = Math.random() * spread;
       await job.moveToDelayed(now() + error.waitMs + jitter, token);
       throw new DelayedError();
     }
