@@ -65,7 +65,7 @@ export class TokenManager {
 
   private async refreshAcrossProcesses(resourceId: string, staleVersion: number): Promise<AccessGrant> {
     const waitStarted = this.now();
-    for (let round = 0; ; round++) {
+    for (;;) {
       const lock = await this.deps.lock.tryAcquire(resourceId);
       if (lock) {
         this.deps.metrics.lockWaitSeconds.observe((this.now() - waitStarted) / 1000);
