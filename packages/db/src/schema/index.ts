@@ -1,5 +1,7 @@
 export * from './api-keys.js';
 export * from './citas.js';
+export * from './ghl-contacts.js';
+export * from './ghl-installs.js';
 export * from './ghl-tokens.js';
 export * from './idempotency-keys.js';
 export * from './location-settings.js';
