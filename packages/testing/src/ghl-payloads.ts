@@ -15,7 +15,8 @@ export interface AppointmentEventOptions {
 }
 
 export function appointmentEvent(options: AppointmentEventOptions = {}): Record<string, unknown> {
-  const start = new Date(Date.now() + 24 * 3600_000);
+  // Each event gets its own hour, so citas built from them never overlap on the test calendar.
+  const start = new Date(Date.now() + 24 * 3600_000 + ++sequence * 3600_000);
   start.setUTCMinutes(0, 0, 0);
   const end = new Date(start.getTime() + 30 * 60_000);
   const body: Record<string, unknown> = {

@@ -11,10 +11,16 @@ export interface WebhookDelivery {
   receivedAt: string;
 }
 
-type Transaction = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type Transaction = Parameters<Parameters<Db['transaction']>[0]>[0];
 
-/** The change an event makes, run inside the transaction that marks the event processed. */
-export type WebhookEffect = (tx: Transaction, event: Record<string, unknown>) => Promise<void>;
+/**
+ * The change an event makes, run inside the transaction that records the event. It answers
+ * `ignored` when the event changes nothing (older than what we hold, a tombstoned record).
+ */
+export type WebhookEffect = (
+  tx: Transaction,
+  event: Record<string, unknown>,
+) => Promise<'processed' | 'ignored'>;
 
 /**
  * Records the delivery and applies its effect in one transaction, so the effect happens exactly
@@ -39,8 +45,7 @@ export async function applyWebhookEvent(
     if (row.status === 'processed' || row.status === 'ignored') return 'duplicate';
 
     const effect = effects[eventType(delivery.event)];
-    if (effect) await effect(tx, delivery.event);
-    const status = effect ? 'processed' : 'ignored';
+    const status = effect ? await effect(tx, delivery.event) : 'ignored';
     await tx
       .update(webhookEvents)
       .set({ status, attempts: sql`${webhookEvents.attempts} + 1`, lastError: null, processedAt: new Date() })

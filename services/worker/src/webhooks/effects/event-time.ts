@@ -1,0 +1,16 @@
+/** When GHL says the event happened: `dateUpdated` where the record has one, else the delivery's `timestamp`. */
+export function eventTime(...candidates: unknown[]): Date | undefined {
+  for (const candidate of candidates) {
+    if (typeof candidate !== 'string') continue;
+    const at = Date.parse(candidate);
+    if (!Number.isNaN(at)) return new Date(at);
+  }
+  return undefined;
+}
+
+/** True when `incoming` is not newer than what we hold: the event must change nothing. */
+export function isStale(incoming: Date | undefined, held: Date | null | undefined): boolean {
+  return (
+    incoming !== undefined && held !== null && held !== undefined && incoming.getTime() <= held.getTime()
+  );
+}

@@ -1,0 +1,192 @@
+import { citas, ghlContacts, ghlInstalls, ghlTokens, webhookEvents } from '@ghl-bridge/db';
+import { sha256Hex } from '@ghl-bridge/jobs';
+import { appointmentEvent, contactEvent, test } from '@ghl-bridge/testing';
+import { UnrecoverableError } from 'bullmq';
+import { eq } from 'drizzle-orm';
+import { describe, expect } from 'vitest';
+import { webhookEffects } from '../src/webhooks/effects/index.js';
+import { applyWebhookEvent } from '../src/webhooks/record-webhook-event.js';
+
+type Db = Parameters<typeof applyWebhookEvent>[0];
+
+function deliver(db: Db, event: Record<string, unknown>) {
+  const raw = JSON.stringify(event);
+  const webhookId = typeof event.webhookId === 'string' ? event.webhookId : undefined;
+  return applyWebhookEvent(
+    db,
+    { payloadHash: sha256Hex(raw), webhookId, event, receivedAt: new Date().toISOString() },
+    webhookEffects,
+  );
+}
+
+const iso = (msFromNow: number) => new Date(Date.now() + msFromNow).toISOString();
+const appointmentOf = (event: Record<string, unknown>) => event.appointment as Record<string, string>;
+const citaFor = async (db: Db, ghlId: string) =>
+  (await db.select().from(citas).where(eq(citas.ghlAppointmentId, ghlId)))[0];
+
+describe('appointment webhooks', () => {
+  test('a GHL-created appointment becomes a synced cita from source ghl', async ({ database }) => {
+    const event = appointmentEvent();
+    expect(await deliver(database.db, event)).toBe('processed');
+    const cita = await citaFor(database.db, appointmentOf(event).id ?? '');
+    expect(cita).toMatchObject({
+      source: 'ghl',
+      syncStatus: 'synced',
+      status: 'confirmed',
+      calendarId: 'cal_test_1',
+      deletedAt: null,
+    });
+    expect(cita?.startAt.toISOString()).toBe(appointmentOf(event).startTime);
+  });
+
+  test('a newer update changes the cita; an older one is recorded and changes nothing', async ({
+    database,
+  }) => {
+    const created = appointmentEvent({ appointment: { dateUpdated: iso(-60_000) } });
+    const a = appointmentOf(created);
+    await deliver(database.db, created);
+    const newer = appointmentEvent({
+      type: 'AppointmentUpdate',
+      appointment: { ...a, title: 'Control', dateUpdated: iso(0) },
+    });
+    expect(await deliver(database.db, newer)).toBe('processed');
+    const older = appointmentEvent({
+      type: 'AppointmentUpdate',
+      appointment: { ...a, title: 'Stale', dateUpdated: iso(-30_000) },
+    });
+    expect(await deliver(database.db, older)).toBe('ignored');
+    const cita = await citaFor(database.db, a.id ?? '');
+    expect(cita?.title).toBe('Control');
+    const rows = await database.db
+      .select()
+      .from(webhookEvents)
+      .where(eq(webhookEvents.webhookId, String(older.webhookId)));
+    expect(rows[0]?.status).toBe('ignored');
+  });
+
+  test('updates of one appointment applied concurrently in any order end at the newest state', async ({
+    database,
+  }) => {
+    const created = appointmentEvent({ appointment: { dateUpdated: iso(-100_000) } });
+    const a = appointmentOf(created);
+    await deliver(database.db, created);
+    const updates = Array.from({ length: 10 }, (_, i) =>
+      appointmentEvent({
+        type: 'AppointmentUpdate',
+        appointment: { ...a, title: `v${i}`, dateUpdated: iso(-90_000 + i * 1000) },
+      }),
+    ).sort(() => Math.random() - 0.5);
+    await Promise.all(updates.map((event) => deliver(database.db, event)));
+    expect((await citaFor(database.db, a.id ?? ''))?.title).toBe('v9');
+  });
+
+  test('a delete leaves a tombstone that a late create cannot undo, even when it comes first', async ({
+    database,
+  }) => {
+    const created = appointmentEvent();
+    const a = appointmentOf(created);
+    const deleted = appointmentEvent({ type: 'AppointmentDelete', appointment: a });
+    expect(await deliver(database.db, deleted)).toBe('processed');
+    expect(await deliver(database.db, created)).toBe('ignored');
+    const cita = await citaFor(database.db, a.id ?? '');
+    expect(cita?.deletedAt).toBeInstanceOf(Date);
+  });
+
+  test('the echo of our own create lands on our cita, even before our create call returned', async ({
+    database,
+  }) => {
+    const event = appointmentEvent();
+    const a = appointmentOf(event);
+    const [ours] = await database.db
+      .insert(citas)
+      .values({
+        locationId: 'loc_test_1',
+        calendarId: a.calendarId ?? '',
+        patientName: 'Ana Quispe',
+        startAt: new Date(a.startTime ?? ''),
+        endAt: new Date(a.endTime ?? ''),
+        blockedUntil: new Date(a.endTime ?? ''),
+        assignedUserId: a.assignedUserId ?? null,
+        source: 'rv3',
+        syncStatus: 'syncing',
+        title: 'Primera consulta',
+      })
+      .returning();
+    expect(await deliver(database.db, event)).toBe('processed');
+    const all = await database.db.select().from(citas).where(eq(citas.startAt, new Date(a.startTime ?? '')));
+    expect(all).toHaveLength(1);
+    expect(all[0]).toMatchObject({
+      id: ours?.id,
+      ghlAppointmentId: a.id,
+      title: 'Primera consulta',
+      patientName: 'Ana Quispe',
+    });
+  });
+
+  test('a GHL booking that overlaps an active cita fails for good and stays visible', async ({
+    database,
+  }) => {
+    const first = appointmentEvent();
+    await deliver(database.db, first);
+    const clash = appointmentEvent({ appointment: { ...appointmentOf(first), id: 'appt_clash_1' } });
+    const error = await deliver(database.db, clash).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnrecoverableError);
+    expect(String(error)).toMatch(/overlaps/);
+  });
+
+  test('a payload that does not match GHL shape fails for good', async ({ database }) => {
+    const bad = {
+      type: 'AppointmentCreate',
+      locationId: 'loc',
+      webhookId: 'bad-shape-1',
+      appointment: { id: 'x' },
+    };
+    await expect(deliver(database.db, bad)).rejects.toBeInstanceOf(UnrecoverableError);
+  });
+});
+
+describe('contact and install webhooks', () => {
+  test('contacts are kept at their newest state and deletes leave a tombstone', async ({ database }) => {
+    const created = contactEvent('ContactCreate', { timestamp: iso(-60_000) });
+    await deliver(database.db, created);
+    await deliver(
+      database.db,
+      contactEvent('ContactUpdate', { id: created.id, name: 'Ana Q.', timestamp: iso(0) }),
+    );
+    expect(
+      await deliver(
+        database.db,
+        contactEvent('ContactUpdate', { id: created.id, name: 'Old', timestamp: iso(-30_000) }),
+      ),
+    ).toBe('ignored');
+    let [contact] = await database.db
+      .select()
+      .from(ghlContacts)
+      .where(eq(ghlContacts.id, String(created.id)));
+    expect(contact).toMatchObject({ name: 'Ana Q.', email: 'ana.quispe@example.com', deletedAt: null });
+    await deliver(database.db, contactEvent('ContactDelete', { id: created.id, timestamp: iso(1000) }));
+    [contact] = await database.db
+      .select()
+      .from(ghlContacts)
+      .where(eq(ghlContacts.id, String(created.id)));
+    expect(contact?.deletedAt).toBeInstanceOf(Date);
+  });
+
+  test('INSTALL records the install; UNINSTALL drops the location tokens', async ({ database }) => {
+    await database.db.insert(ghlTokens).values({
+      resourceId: 'loc_install_1',
+      userType: 'Location',
+      accessTokenEnc: 'v1.x.y.z',
+      expiresAt: new Date(Date.now() + 3600_000),
+    });
+    const base = { appId: 'app1', companyId: 'comp1', locationId: 'loc_install_1' };
+    await deliver(database.db, { type: 'INSTALL', ...base, timestamp: iso(-1000), webhookId: 'inst-1' });
+    expect((await database.db.select().from(ghlInstalls))[0]).toMatchObject({
+      resourceId: 'loc_install_1',
+      installed: true,
+    });
+    await deliver(database.db, { type: 'UNINSTALL', ...base, timestamp: iso(0), webhookId: 'uninst-1' });
+    expect((await database.db.select().from(ghlInstalls))[0]).toMatchObject({ installed: false });
+    expect(await database.db.select().from(ghlTokens)).toEqual([]);
+  });
+});
