@@ -32,6 +32,8 @@ export const envSchema = z
     WEBHOOK_BODY_LIMIT_BYTES: envInt(1_048_576, { min: 1024 }),
     // How long a webhook waits for Redis to store its job before answering 429 (GHL retries 429 only).
     WEBHOOK_ENQUEUE_TIMEOUT_MS: envInt(2000, { min: 50, max: 10_000 }),
+    // How long a staff request waits for Redis to take its cita.sync job; the outbox covers a miss.
+    STAFF_ENQUEUE_TIMEOUT_MS: envInt(1000, { min: 50, max: 10_000 }),
     // Ed25519 key for X-GHL-Signature; GHL's published key by default.
     GHL_WEBHOOK_PUBLIC_KEY: envPublicKey('ed25519', GHL_ED25519_PUBLIC_KEY),
     // RSA key for the legacy x-wh-signature; GHL's published key by default.

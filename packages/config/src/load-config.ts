@@ -49,6 +49,7 @@ function toConfig(e: Env) {
       maxAgeSeconds: e.GHL_WEBHOOK_MAX_AGE_SECONDS,
       sharedSecret: e.GHL_WEBHOOK_SECRET,
     },
+    staffApi: { enqueueTimeoutMs: e.STAFF_ENQUEUE_TIMEOUT_MS },
     ghl: {
       apiBaseUrl: e.GHL_API_BASE_URL,
       clientId: e.GHL_CLIENT_ID,

@@ -2,7 +2,7 @@ import type { JobsOptions } from 'bullmq';
 import type { z } from 'zod';
 
 /** Queues are split by who waits on them, so a webhook flood never delays a staff action. */
-export const QUEUE_NAMES = ['webhooks'] as const;
+export const QUEUE_NAMES = ['webhooks', 'citas'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobDefinition<Name extends string = string, Schema extends z.ZodType = z.ZodType> {

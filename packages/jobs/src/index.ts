@@ -1,4 +1,6 @@
 export { defineJob, type JobDefinition, QUEUE_NAMES, type QueueName } from './define-job.js';
+export { citaSync, citaSyncJobId } from './definitions/cita-sync.js';
+export { OUTBOX_SWEEP_EVERY_MS, OUTBOX_SWEEP_SCHEDULER_ID, outboxSweep } from './definitions/outbox-sweep.js';
 export { webhookProcess } from './definitions/webhook-process.js';
 export { sha256Hex, webhookJobId } from './job-ids.js';
 export { closeQueues, createQueues, enqueue, type Queues } from './queues.js';

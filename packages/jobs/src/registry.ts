@@ -1,10 +1,14 @@
 import type { z } from 'zod';
 import type { QueueName } from './define-job.js';
+import { citaSync } from './definitions/cita-sync.js';
+import { outboxSweep } from './definitions/outbox-sweep.js';
 import { webhookProcess } from './definitions/webhook-process.js';
 
 /** Every job ghl-bridge runs. Ingress enqueues through it; the worker must process each one. */
 export const jobRegistry = {
   [webhookProcess.name]: webhookProcess,
+  [citaSync.name]: citaSync,
+  [outboxSweep.name]: outboxSweep,
 } as const;
 
 export type JobRegistry = typeof jobRegistry;

@@ -1,0 +1,36 @@
+import { eq, sql } from 'drizzle-orm';
+import { outbox } from '../schema/outbox.js';
+import type { Executor } from './executor.js';
+
+export interface OutboxMessage {
+  jobName: string;
+  jobId: string;
+  payload: Record<string, unknown>;
+}
+
+/** Call inside the transaction that makes the change the job is for. */
+export async function addToOutbox(tx: Executor, message: OutboxMessage): Promise<number> {
+  const [row] = await tx.insert(outbox).values(message).returning({ id: outbox.id });
+  if (!row) throw new Error('outbox insert returned no row');
+  return row.id;
+}
+
+/** Once Redis has the job, its promise is kept and the row can go. */
+export async function deleteOutboxMessage(db: Executor, id: number): Promise<void> {
+  await db.delete(outbox).where(eq(outbox.id, id));
+}
+
+export async function recordOutboxError(db: Executor, id: number, error: unknown): Promise<void> {
+  const lastError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  await db.update(outbox).set({ lastError }).where(eq(outbox.id, id));
+}
+
+/** Oldest rows first, at least `minAgeMs` old so the request that wrote them gets its own try. */
+export async function pendingOutboxMessages(db: Executor, { minAgeMs = 0, limit = 100 } = {}) {
+  return db
+    .select()
+    .from(outbox)
+    .where(sql`${outbox.createdAt} <= now() - make_interval(secs => ${minAgeMs / 1000})`)
+    .orderBy(outbox.createdAt, outbox.id)
+    .limit(limit);
+}
