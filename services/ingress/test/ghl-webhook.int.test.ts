@@ -4,7 +4,13 @@ import { webhookEvents } from '@ghl-bridge/db';
 import { sha256Hex } from '@ghl-bridge/jobs';
 import { createLogger } from '@ghl-bridge/observability';
 import { appointmentEvent, signWebhook, test, testEnv, type WebhookKeys } from '@ghl-bridge/testing';
-import { createWorkers, dispatch, processors, webhookEffects } from '@ghl-bridge/worker';
+import {
+  citaSyncNotConfigured,
+  createWorkers,
+  dispatch,
+  processors,
+  webhookEffects,
+} from '@ghl-bridge/worker';
 import { describe, expect } from 'vitest';
 import { closedPort, startTestApp } from './test-app.js';
 
@@ -28,7 +34,13 @@ describe('POST /api/webhooks/ghl/', () => {
       expect(second.json().jobId).toBe(first.json().jobId);
       expect(await queues.webhooks.count()).toBe(1);
 
-      const deps = { db: database.db, log: createLogger({ name: 'test', level: 'silent' }), webhookEffects };
+      const deps = {
+        db: database.db,
+        log: createLogger({ name: 'test', level: 'silent' }),
+        webhookEffects,
+        citaSync: citaSyncNotConfigured,
+        queues,
+      };
       const workers = createWorkers({
         connection: redis,
         prefix: config.redis.queuePrefix,

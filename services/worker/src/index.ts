@@ -1,4 +1,9 @@
 // For tests and tools that drive the worker in-process; the service itself starts from main.ts.
+
+export { type CitaSync, type CitaSyncRequest, citaSyncNotConfigured } from './citas/cita-sync.js';
+export { type GhlAppointmentBody, toGhlAppointmentBody } from './citas/ghl-appointment-body.js';
 export { createWorkers, dispatch, type WorkerOptions } from './create-workers.js';
+export { scheduleOutboxSweep } from './outbox/schedule-outbox-sweep.js';
+export { type SweepResult, sweepOutbox } from './outbox/sweep-outbox.js';
 export { processors, type WorkerDeps } from './processors/index.js';
-export { webhookEffects } from './webhooks/effects.js';
+export { webhookEffects } from './webhooks/effects/index.js';

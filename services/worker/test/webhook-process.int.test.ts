@@ -4,17 +4,28 @@ import { createLogger } from '@ghl-bridge/observability';
 import { appointmentEvent, test } from '@ghl-bridge/testing';
 import { type Job, UnrecoverableError } from 'bullmq';
 import { eq } from 'drizzle-orm';
-import { describe, expect } from 'vitest';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, inject } from 'vitest';
+import { citaSyncNotConfigured } from '../src/citas/cita-sync.js';
 import { createWorkers, dispatch } from '../src/create-workers.js';
 import { processors, type WorkerDeps } from '../src/processors/index.js';
-import { webhookEffects } from '../src/webhooks/effects.js';
+import { webhookEffects } from '../src/webhooks/effects/index.js';
 import { applyWebhookEvent, type WebhookDelivery } from '../src/webhooks/record-webhook-event.js';
 
 const log = createLogger({ name: 'test', level: 'silent' });
+// Producers the webhook processor never uses, but WorkerDeps carries for the outbox sweeper.
+const producer = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
+const idleQueues = createQueues(producer, '{worker-test-idle}');
+afterAll(async () => {
+  await closeQueues(idleQueues);
+  await producer.quit();
+});
 const deps = (db: WorkerDeps['db'], effects: WorkerDeps['webhookEffects'] = webhookEffects): WorkerDeps => ({
   db,
   log,
   webhookEffects: effects,
+  citaSync: citaSyncNotConfigured,
+  queues: idleQueues,
 });
 
 function delivery(event: Record<string, unknown> = appointmentEvent()): WebhookDelivery {
@@ -79,7 +90,12 @@ describe('webhook.process', () => {
   test('concurrent deliveries of one event apply its effect exactly once', async ({ database }) => {
     const payload = delivery();
     let effects = 0;
-    const counting = { AppointmentCreate: async () => void effects++ };
+    const counting = {
+      AppointmentCreate: async () => {
+        effects++;
+        return 'processed' as const;
+      },
+    };
     const outcomes = await Promise.all(
       Array.from({ length: 8 }, () => applyWebhookEvent(database.db, payload, counting)),
     );
@@ -93,12 +109,12 @@ describe('webhook.process', () => {
     const first = delivery(event);
     const second = { ...delivery({ ...event, timestamp: new Date(Date.now() + 1000).toISOString() }) };
     expect(second.payloadHash).not.toBe(first.payloadHash);
-    expect(await applyWebhookEvent(database.db, first, { AppointmentCreate: async () => {} })).toBe(
-      'processed',
-    );
-    expect(await applyWebhookEvent(database.db, second, { AppointmentCreate: async () => {} })).toBe(
-      'duplicate',
-    );
+    expect(
+      await applyWebhookEvent(database.db, first, { AppointmentCreate: async () => 'processed' as const }),
+    ).toBe('processed');
+    expect(
+      await applyWebhookEvent(database.db, second, { AppointmentCreate: async () => 'processed' as const }),
+    ).toBe('duplicate');
   });
 
   test('events of unknown types are recorded as ignored', async ({ database }) => {
@@ -123,7 +139,12 @@ describe('webhook.process', () => {
     let [row] = await rowsFor(database.db, payload.payloadHash);
     expect(row).toMatchObject({ status: 'failed', attempts: 1, lastError: 'Error: cita table locked' });
 
-    const counting = { AppointmentCreate: async () => void effects++ };
+    const counting = {
+      AppointmentCreate: async () => {
+        effects++;
+        return 'processed' as const;
+      },
+    };
     expect(await dispatch(job, processors, deps(database.db, counting))).toEqual({ outcome: 'processed' });
     [row] = await rowsFor(database.db, payload.payloadHash);
     expect(row).toMatchObject({ status: 'processed', attempts: 2, lastError: null });

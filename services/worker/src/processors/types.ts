@@ -1,7 +1,8 @@
 import type { Db } from '@ghl-bridge/db';
-import type { JobName, JobPayload } from '@ghl-bridge/jobs';
+import type { JobName, JobPayload, Queues } from '@ghl-bridge/jobs';
 import type { Logger } from '@ghl-bridge/observability';
 import type { Job } from 'bullmq';
+import type { CitaSync } from '../citas/cita-sync.js';
 import type { WebhookEffect } from '../webhooks/record-webhook-event.js';
 
 /** What every processor may use; passed by hand, no container. */
@@ -10,6 +11,10 @@ export interface WorkerDeps {
   log: Logger;
   /** What each GHL event type changes; tests swap in failing or counting effects. */
   webhookEffects: Readonly<Record<string, WebhookEffect>>;
+  /** The GHL calls of `cita.sync`; main.ts wires the GHL client in. */
+  citaSync: CitaSync;
+  /** Producers, for jobs that enqueue others (the outbox sweeper). */
+  queues: Queues;
 }
 
 export interface ProcessorContext<Name extends JobName> {

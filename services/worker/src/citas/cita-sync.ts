@@ -1,0 +1,23 @@
+import type { Cita, CitaSyncResult, LocationSettings } from '@ghl-bridge/db';
+import type { JobPayload } from '@ghl-bridge/jobs';
+import type { Logger } from '@ghl-bridge/observability';
+import { UnrecoverableError } from 'bullmq';
+
+export interface CitaSyncRequest {
+  payload: JobPayload<'cita.sync'>;
+  /** The row as loaded for this attempt, at the job's version. */
+  cita: Cita;
+  settings: LocationSettings;
+}
+
+/**
+ * The GHL half of `cita.sync`: upsert the contact, then create, update or cancel the
+ * appointment, and say what GHL answered. Throw GHL client errors as they are: the processor
+ * records them on the row and BullMQ retries (or not, for an UnrecoverableError).
+ */
+export type CitaSync = (request: CitaSyncRequest, log: Logger) => Promise<CitaSyncResult>;
+
+/** Until the GHL client is wired in: fails for good, so nothing claims a sync that never happened. */
+export const citaSyncNotConfigured: CitaSync = async () => {
+  throw new UnrecoverableError('GHL client not configured');
+};

@@ -1,0 +1,44 @@
+import { deleteOutboxMessage, type Executor, pendingOutboxMessages, recordOutboxError } from '@ghl-bridge/db';
+import { enqueue, isJobName, type Queues } from '@ghl-bridge/jobs';
+import type { Logger } from '@ghl-bridge/observability';
+
+export interface SweepOptions {
+  /** Rows younger than this still belong to the request that wrote them. */
+  minAgeMs?: number;
+  limit?: number;
+  log?: Logger;
+}
+
+export interface SweepResult {
+  enqueued: number;
+  failed: number;
+}
+
+/**
+ * Enqueues outbox rows left behind when Redis was unreachable at request time, then deletes
+ * them. Each row carries its job id, so a row enqueued twice (by its request and by a sweep)
+ * is still one job; a row that fails stays, with its error, for the next sweep.
+ */
+export async function sweepOutbox(
+  db: Executor,
+  queues: Queues,
+  { minAgeMs = 10_000, limit = 500, log }: SweepOptions = {},
+): Promise<SweepResult> {
+  const rows = await pendingOutboxMessages(db, { minAgeMs, limit });
+  const result: SweepResult = { enqueued: 0, failed: 0 };
+  for (const row of rows) {
+    try {
+      if (!isJobName(row.jobName)) throw new Error(`unknown job name: ${row.jobName}`);
+      // The registry re-validates the payload; the cast only names which job it is.
+      await enqueue(queues, row.jobName, row.payload as never, { jobId: row.jobId });
+      await deleteOutboxMessage(db, row.id);
+      result.enqueued++;
+    } catch (error) {
+      result.failed++;
+      log?.warn({ err: error, outboxId: row.id, jobId: row.jobId }, 'outbox row not enqueued');
+      await recordOutboxError(db, row.id, error).catch(() => {});
+    }
+  }
+  if (rows.length > 0) log?.info(result, 'outbox swept');
+  return result;
+}
