@@ -1,16 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '@ghl-bridge/config';
+import type { Db } from '@ghl-bridge/db';
 import type { Queues } from '@ghl-bridge/jobs';
 import type { Logger } from '@ghl-bridge/observability';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { installErrorHandling } from './http/errors.js';
 import { healthRoutes } from './routes/health.js';
+import { staffApiRoutes } from './routes/staff-api.js';
 import { ghlWebhookRoute } from './webhooks/ghl-webhook-route.js';
 
 export interface AppDeps {
   config: Config;
   log: Logger;
   queues: Queues;
+  /** Staff API storage: citas, settings, API keys, outbox. */
+  db: Db;
   /** Readiness probes: resolve when the dependency answers. */
   readiness: { redis: () => Promise<unknown>; postgres: () => Promise<unknown> };
   /** Milliseconds since the epoch; tests move it. */
@@ -19,7 +23,7 @@ export interface AppDeps {
 
 /** The HTTP app, apart from the process: tests drive it with `inject`, main.ts listens. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const { config, log, queues, readiness, now = Date.now } = deps;
+  const { config, log, queues, db, readiness, now = Date.now } = deps;
   const app = Fastify({
     // pino's Logger and Fastify's logger type differ only in generics; they are the same object.
     loggerInstance: log as FastifyBaseLogger,
@@ -32,5 +36,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandling(app);
   await app.register(healthRoutes, { checks: readiness });
   await app.register(ghlWebhookRoute, { webhooks: config.webhooks, queues, now });
+  await app.register(staffApiRoutes, { db, queues, enqueueTimeoutMs: config.staffApi.enqueueTimeoutMs, now });
   return app;
 }

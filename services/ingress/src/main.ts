@@ -20,6 +20,7 @@ const app = await buildApp({
   config,
   log,
   queues,
+  db: database.db,
   readiness: { redis: () => redis.ping(), postgres: () => database.sql`select 1` },
 });
 

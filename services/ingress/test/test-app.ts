@@ -42,6 +42,7 @@ export async function startTestApp({
     config,
     log,
     queues,
+    db: database.db,
     now,
     readiness: { redis: () => redis.ping(), postgres: () => database.sql`select 1` },
   });

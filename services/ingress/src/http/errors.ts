@@ -6,6 +6,22 @@ export interface ErrorBody {
   message: string;
 }
 
+/**
+ * A rejection a handler decides on: its status, stable `error` code, message and any extra
+ * fields (`details` for validation issues, `conflicting_cita_id` for overlaps).
+ */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly statusCode: number,
+    readonly error: string,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
 export function sendError(reply: FastifyReply, status: number, error: string, message: string): FastifyReply {
   return reply.code(status).send({ error, message } satisfies ErrorBody);
 }
@@ -32,6 +48,15 @@ const ERROR_NAMES: Record<number, string> = {
  */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof ApiError) {
+      request.log.warn(
+        { err: { code: error.error, message: error.message }, status: error.statusCode },
+        'request rejected',
+      );
+      return reply
+        .code(error.statusCode)
+        .send({ error: error.error, message: error.message, ...error.extra });
+    }
     const status = error.validation ? 400 : (error.statusCode ?? 500);
     if (status >= 500) {
       request.log.error({ err: error }, 'request failed');

@@ -1,0 +1,104 @@
+import { getLocationSettings, type LocationSettings, saveLocationSettings, WEEKDAYS } from '@ghl-bridge/db';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { parseWith } from '../../http/parse-with.js';
+import { requireLocation } from '../../staff/api-key-auth.js';
+import { minutesOfDay } from '../../staff/booking-rules.js';
+import { errorJson } from '../../staff/cita-json.js';
+import type { StaffDeps } from '../../staff/cita-writes.js';
+import { isValidTimeZone } from '../../staff/zoned-time.js';
+
+const hhmm = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'must be HH:MM (00:00-24:00)');
+const intervals = z
+  .array(z.object({ start: hhmm, end: hhmm }).strict())
+  .max(12)
+  .superRefine((list, context) => {
+    const sorted = [...list].sort((a, b) => minutesOfDay(a.start) - minutesOfDay(b.start));
+    sorted.forEach((interval, i) => {
+      if (minutesOfDay(interval.start) >= minutesOfDay(interval.end))
+        context.addIssue({
+          code: 'custom',
+          message: `${interval.start}-${interval.end}: start must be before end`,
+        });
+      const next = sorted[i + 1];
+      if (next && minutesOfDay(next.start) < minutesOfDay(interval.end))
+        context.addIssue({
+          code: 'custom',
+          message: `${interval.start}-${interval.end} overlaps ${next.start}`,
+        });
+    });
+  });
+
+const settingsJson = z.object({
+  location_id: z.string(),
+  time_zone: z.string(),
+  default_calendar_id: z.string().nullable(),
+  business_hours: z.partialRecord(z.enum(WEEKDAYS), intervals),
+  slot_minutes: z.number().int(),
+  buffer_minutes: z.number().int(),
+  min_notice_minutes: z.number().int(),
+  notify_patient: z.boolean(),
+  // True while the location has no settings of its own and these are the defaults.
+  is_default: z.boolean(),
+});
+
+/** `GET` and `PUT /api/ghl/locations/{id}/settings`: a location's booking rules. */
+export const locationSettingsSchemas = {
+  params: z.object({ id: z.string().min(1) }),
+  // PUT: fields left out keep their current (or default) value.
+  body: z
+    .object({
+      time_zone: z.string().refine(isValidTimeZone, 'must be an IANA time zone, e.g. America/Lima'),
+      default_calendar_id: z.string().min(1).nullable(),
+      business_hours: z.partialRecord(z.enum(WEEKDAYS), intervals),
+      slot_minutes: z.number().int().min(5).max(480),
+      buffer_minutes: z.number().int().min(0).max(240),
+      min_notice_minutes: z.number().int().min(0).max(525_600),
+      notify_patient: z.boolean(),
+    })
+    .partial()
+    .strict(),
+  response: { 200: settingsJson, 400: errorJson, 401: errorJson, 403: errorJson },
+};
+
+export function locationSettingsRoutes(app: FastifyInstance, deps: StaffDeps): void {
+  app.get('/api/ghl/locations/:id/settings', async (request) => {
+    const { id } = parseWith(locationSettingsSchemas.params, request.params, 'path');
+    requireLocation(request, id);
+    return toJson(await getLocationSettings(deps.db, id));
+  });
+
+  app.put('/api/ghl/locations/:id/settings', async (request) => {
+    const { id } = parseWith(locationSettingsSchemas.params, request.params, 'path');
+    requireLocation(request, id);
+    const body = parseWith(locationSettingsSchemas.body, request.body, 'body');
+    const current = await getLocationSettings(deps.db, id);
+    const saved = await saveLocationSettings(deps.db, {
+      locationId: id,
+      timeZone: body.time_zone ?? current.timeZone,
+      defaultCalendarId:
+        body.default_calendar_id === undefined ? current.defaultCalendarId : body.default_calendar_id,
+      businessHours: body.business_hours ?? current.businessHours,
+      slotMinutes: body.slot_minutes ?? current.slotMinutes,
+      bufferMinutes: body.buffer_minutes ?? current.bufferMinutes,
+      minNoticeMinutes: body.min_notice_minutes ?? current.minNoticeMinutes,
+      notifyPatient: body.notify_patient ?? current.notifyPatient,
+    });
+    request.log.info({ locationId: id }, 'location settings saved');
+    return toJson(saved);
+  });
+}
+
+function toJson(s: LocationSettings): z.infer<typeof settingsJson> {
+  return {
+    location_id: s.locationId,
+    time_zone: s.timeZone,
+    default_calendar_id: s.defaultCalendarId,
+    business_hours: s.businessHours,
+    slot_minutes: s.slotMinutes,
+    buffer_minutes: s.bufferMinutes,
+    min_notice_minutes: s.minNoticeMinutes,
+    notify_patient: s.notifyPatient,
+    is_default: s.isDefault,
+  };
+}

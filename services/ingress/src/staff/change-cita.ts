@@ -1,0 +1,68 @@
+import {
+  type Cita,
+  findCitaById,
+  getLocationSettings,
+  type LocationSettings,
+  lockCita,
+  type NewCita,
+  type SlotQuery,
+  updateCita,
+} from '@ghl-bridge/db';
+import type { FastifyRequest } from 'fastify';
+import { ApiError } from '../http/errors.js';
+import { requireLocation } from './api-key-auth.js';
+import { type CitaJson, toCitaJson } from './cita-json.js';
+import { assertSlotFree, enqueueSync, mapWriteError, promiseSync, type StaffDeps } from './cita-writes.js';
+
+export interface ChangePlan {
+  patch: Partial<Omit<NewCita, 'id' | 'version' | 'createdAt'>>;
+  /** Set when the change (re)claims time on a calendar, so the overlap check applies. */
+  slot?: SlotQuery | undefined;
+}
+
+/** Decides, on the locked row, what changes; `unchanged` answers with the row as it is. */
+export type Planner = (current: Cita, settings: LocationSettings) => ChangePlan | 'unchanged';
+
+/**
+ * The shared path of PUT and cancel: lock the row, plan the change, check the slot, bump the
+ * version and promise a sync job in one transaction; enqueue after commit.
+ */
+export async function changeCita(
+  deps: StaffDeps,
+  request: FastifyRequest,
+  id: string,
+  plan: Planner,
+): Promise<CitaJson> {
+  const existing = await findCitaById(deps.db, id);
+  if (!existing) throw new ApiError(404, 'not_found', `No cita ${id}`);
+  requireLocation(request, existing.locationId);
+  const settings = await getLocationSettings(deps.db, existing.locationId);
+
+  let slot: SlotQuery | undefined;
+  let result: { cita: Cita; outboxId: number | null };
+  try {
+    result = await deps.db.transaction(async (tx) => {
+      const current = await lockCita(tx, id);
+      if (!current) throw new ApiError(404, 'not_found', `No cita ${id}`);
+      if (current.deletedAt) throw new ApiError(409, 'cita_deleted', 'The cita was deleted in GHL');
+      const decided = plan(current, settings);
+      if (decided === 'unchanged') return { cita: current, outboxId: null };
+      slot = decided.slot;
+      if (slot) await assertSlotFree(tx, slot);
+      const cita = await updateCita(tx, id, {
+        ...decided.patch,
+        syncStatus: 'pending',
+        syncError: null,
+        syncAttempts: 0,
+      });
+      return { cita, outboxId: await promiseSync(tx, cita, request.id) };
+    });
+  } catch (error) {
+    throw await mapWriteError(deps.db, error, slot);
+  }
+  if (result.outboxId !== null) {
+    await enqueueSync(deps, request.log, result.outboxId, result.cita, request.id);
+    request.log.info({ citaId: id, version: result.cita.version }, 'cita change accepted');
+  }
+  return toCitaJson(result.cita, settings);
+}

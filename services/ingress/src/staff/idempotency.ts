@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import { type Db, type Executor, findIdempotencyKey, saveIdempotencyKey } from '@ghl-bridge/db';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError } from '../http/errors.js';
+
+export interface IdempotencyScope {
+  apiKeyId: string;
+  key: string;
+  requestHash: string;
+}
+
+const KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** The request's Idempotency-Key scoped to its API key, or undefined when none was sent. */
+export function idempotencyScope(
+  request: FastifyRequest,
+  apiKeyId: string,
+  path: string,
+): IdempotencyScope | undefined {
+  const header = request.headers['idempotency-key'];
+  if (header === undefined) return undefined;
+  const key = Array.isArray(header) ? header[0] : header;
+  if (!key || !KEY.test(key))
+    throw new ApiError(400, 'validation_failed', 'Idempotency-Key must be 1-255 visible ASCII characters');
+  const requestHash = createHash('sha256')
+    .update(`${request.method} ${path}\n${stableJson(request.body)}`)
+    .digest('hex');
+  return { apiKeyId, key, requestHash };
+}
+
+/** Sends the stored first answer, or 422 when the key was used for another request. */
+export async function replayIfSeen(
+  db: Executor,
+  scope: IdempotencyScope,
+  reply: FastifyReply,
+): Promise<FastifyReply | undefined> {
+  const row = await findIdempotencyKey(db, scope.apiKeyId, scope.key);
+  if (!row) return undefined;
+  if (row.requestHash !== scope.requestHash)
+    throw new ApiError(
+      422,
+      'idempotency_key_reused',
+      'This Idempotency-Key was used with a different request',
+    );
+  reply.header('idempotent-replayed', 'true');
+  return reply.code(row.responseStatus).send(row.responseBody);
+}
+
+/** In the transaction of the change: a concurrent twin fails on the primary key and replays. */
+export async function rememberAnswer(
+  tx: Executor,
+  scope: IdempotencyScope,
+  status: number,
+  body: unknown,
+): Promise<void> {
+  await saveIdempotencyKey(tx, { ...scope, responseStatus: status, responseBody: body });
+}
+
+export async function replayAfterFailure(
+  db: Db,
+  scope: IdempotencyScope | undefined,
+  reply: FastifyReply,
+): Promise<FastifyReply | undefined> {
+  if (!scope) return undefined;
+  return replayIfSeen(db, scope, reply).catch((error: unknown) => {
+    if (error instanceof ApiError) throw error;
+    return undefined;
+  });
+}
+
+/** JSON with sorted keys, so `{a,b}` and `{b,a}` are the same request. */
+export function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
