@@ -1,0 +1,25 @@
+import type { Db } from '@ghl-bridge/db';
+import { sql } from 'drizzle-orm';
+
+/** Rows deleted per statement: keeps each delete short so it never holds locks for long. */
+const BATCH = 5000;
+
+/**
+ * Retention: finished events (processed or ignored) older than `retentionDays` go. Failed and
+ * unfinished ones stay until replayed or handled: they are evidence, not history.
+ */
+export async function pruneWebhookEvents(db: Db, retentionDays: number, now = new Date()): Promise<number> {
+  const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);
+  let total = 0;
+  for (;;) {
+    const deleted = await db.execute(sql`
+      delete from webhook_events where id in (
+        select id from webhook_events
+        where status in ('processed', 'ignored') and received_at < ${cutoff}
+        limit ${BATCH}
+      )`);
+    const count = deleted.count ?? 0;
+    total += count;
+    if (count < BATCH) return total;
+  }
+}
