@@ -126,14 +126,71 @@ async function test() {
   if (!pnpmRun('exec', 'vitest', 'run')) fail('tests failed.');
 }
 
-async function start() {
-  const { pnpm, pnpmRun } = await prepare();
-  step('migrations');
-  if (!pnpmRun('db:migrate')) fail('migrations failed (see above).');
-  const children = ['@ghl-bridge/ingress', '@ghl-bridge/worker'].map((name) =>
-    spawn(pnpm[0], [...pnpm.slice(1), '--filter', name, 'start'], { cwd: root, stdio: 'inherit' }),
+/** No GHL credentials: run the bundled GHL sandbox and point everything at it, loudly. */
+async function startSandbox(pnpm) {
+  const port = Number(process.env.GHL_SANDBOX_PORT ?? 4010);
+  const url = `http://127.0.0.1:${port}`;
+  const ingressPort = process.env.PORT ?? '3000';
+  const child = spawn(pnpm[0], [...pnpm.slice(1), '--filter', '@ghl-bridge/ghl-sandbox', 'start'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      ...process.env,
+      PORT: String(port),
+      GHL_SANDBOX_SEED_FILE: join(root, 'services/ghl-sandbox/seed.example.json'),
+      GHL_SANDBOX_WEBHOOK_URL: `http://127.0.0.1:${ingressPort}/api/webhooks/ghl/`,
+      GHL_SANDBOX_RSA_BITS: '2048',
+      LOG_LEVEL: 'warn',
+    },
+  });
+  if (!(await waitFor('127.0.0.1', port, 30))) fail(`the GHL sandbox did not start on port ${port}`);
+  const admin = async (path, body) => {
+    const response = await fetch(`${url}/_sandbox${path}`, {
+      method: body ? 'POST' : 'GET',
+      headers: body ? { 'content-type': 'application/json' } : {},
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    if (!response.ok) fail(`sandbox ${path} answered ${response.status}`);
+    return response.json();
+  };
+  const keys = await admin('/keys');
+  const tokens = await admin('/tokens', { locationId: 'location-1' });
+  console.log(`\x1b[33m!\x1b[0m No GHL credentials configured: running against the GHL SANDBOX at ${url}`);
+  console.log(
+    '  (seeded from services/ghl-sandbox/seed.example.json: location-1, calendar-1; state is in memory)',
   );
-  step('ingress and worker starting; Ctrl-C stops both');
+  const env = {
+    GHL_API_BASE_URL: url,
+    GHL_CLIENT_ID: '6650aa5e0f5b1e0012345678-sandbox',
+    GHL_CLIENT_SECRET: 'sandbox-client-secret',
+    GHL_LOCATION_ID: 'location-1',
+    GHL_ACCESS_TOKEN: tokens.access_token,
+    GHL_REFRESH_TOKEN: tokens.refresh_token,
+    GHL_WEBHOOK_PUBLIC_KEY: keys.ed25519,
+    // The sandbox forgets everything at each start, so ghl-bridge's sandbox data starts clean too.
+    DATABASE_URL: process.env.SANDBOX_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/ghl_bridge_sandbox',
+    QUEUE_PREFIX: '{ghlb-sandbox}',
+  };
+  return { child, env };
+}
+
+async function start() {
+  const { pnpm } = await prepare();
+  const useSandbox = !process.env.GHL_CLIENT_ID && !process.env.GHL_ACCESS_TOKEN;
+  const sandbox = useSandbox ? await startSandbox(pnpm) : undefined;
+  const env = { ...process.env, ...sandbox?.env };
+  step('migrations');
+  const migrate = useSandbox
+    ? ['--filter', '@ghl-bridge/db', 'exec', 'tsx', 'src/migrate-cli.ts', '--reset-sandbox']
+    : ['db:migrate'];
+  if (!run(pnpm[0], [...pnpm.slice(1), ...migrate], { env })) fail('migrations failed (see above).');
+  const children = ['@ghl-bridge/ingress', '@ghl-bridge/worker'].map((name) =>
+    spawn(pnpm[0], [...pnpm.slice(1), '--filter', name, 'start'], { cwd: root, stdio: 'inherit', env }),
+  );
+  if (sandbox) children.push(sandbox.child);
+  step(
+    `ingress on http://127.0.0.1:${process.env.PORT ?? 3000} and the worker are starting; Ctrl-C stops everything`,
+  );
   let stopping = false;
   const stop = (signal) => {
     if (stopping) return;

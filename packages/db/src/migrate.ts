@@ -21,6 +21,21 @@ export async function ensureDatabase(url: string): Promise<void> {
   }
 }
 
+/** Drops a `*_sandbox` database (sandbox runs start clean); any other name is refused. */
+export async function dropSandboxDatabase(url: string): Promise<void> {
+  const name = decodeURIComponent(new URL(url).pathname.slice(1));
+  if (!name.endsWith('_sandbox'))
+    throw new Error(`refusing to drop ${name}: only *_sandbox databases are reset`);
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const sql = postgres(admin.toString(), { max: 1, onnotice: () => {} });
+  try {
+    await sql`drop database if exists ${sql(name)} with (force)`;
+  } finally {
+    await sql.end();
+  }
+}
+
 /** Applies every pending migration; processes starting together take turns (advisory lock). */
 export async function runMigrations(url: string): Promise<void> {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
