@@ -5,6 +5,7 @@ import { sendError } from '../http/errors.js';
 import { withDeadline } from '../http/with-deadline.js';
 import { checkTimestamp } from './check-timestamp.js';
 import { parseWebhookKeys, verifyGhlSignature } from './verify-ghl-signature.js';
+import { verifySharedSecret } from './verify-shared-secret.js';
 
 export interface GhlWebhookRouteOptions {
   webhooks: Config['webhooks'];
@@ -31,57 +32,66 @@ export const ghlWebhookRoute: FastifyPluginAsync<GhlWebhookRouteOptions> = async
     done(null, body),
   );
 
-  async function receive(request: FastifyRequest, reply: FastifyReply) {
-    const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    const verdict = verifyGhlSignature(raw, request.headers, keys);
-    if (!verdict.ok) {
-      request.log.warn({ reason: verdict.reason }, 'webhook signature rejected');
-      const message =
-        verdict.reason === 'missing' ? 'No GHL signature header' : 'Signature does not match the body';
-      return sendError(reply, 401, 'invalid_signature', message);
-    }
+  const verifiers = {
+    app: (raw: Buffer, request: FastifyRequest) => verifyGhlSignature(raw, request.headers, keys),
+    workflow: (raw: Buffer, request: FastifyRequest) =>
+      verifySharedSecret(raw, request.headers, webhooks.sharedSecret),
+  };
 
-    const event = parseObject(raw);
-    if (!event) {
-      request.log.warn({ bytes: raw.length }, 'webhook body is not a JSON object');
-      return sendError(reply, 400, 'malformed_json', 'Body must be a JSON object');
-    }
-    const age = checkTimestamp(event.timestamp, now(), webhooks.maxAgeSeconds);
-    if (!age.ok) {
-      request.log.warn(
-        { timestamp: event.timestamp, reason: age.reason },
-        'webhook outside the timestamp window',
-      );
-      return sendError(reply, 401, 'stale_webhook', age.reason);
-    }
+  const receive =
+    (source: keyof typeof verifiers) => async (request: FastifyRequest, reply: FastifyReply) => {
+      const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const verdict = verifiers[source](raw, request);
+      if (!verdict.ok) {
+        request.log.warn({ reason: verdict.reason }, 'webhook signature rejected');
+        const message =
+          verdict.reason === 'missing' ? 'No GHL signature header' : 'Signature does not match the body';
+        return sendError(reply, 401, 'invalid_signature', message);
+      }
 
-    const payloadHash = sha256Hex(raw);
-    const webhookId =
-      typeof event.webhookId === 'string' && event.webhookId !== '' ? event.webhookId : undefined;
-    const jobId = webhookJobId(webhookId, payloadHash);
-    const payload = {
-      payloadHash,
-      webhookId,
-      event,
-      receivedAt: new Date(now()).toISOString(),
-      requestId: request.id,
+      const event = parseObject(raw);
+      if (!event) {
+        request.log.warn({ bytes: raw.length }, 'webhook body is not a JSON object');
+        return sendError(reply, 400, 'malformed_json', 'Body must be a JSON object');
+      }
+      const age = checkTimestamp(event.timestamp, now(), webhooks.maxAgeSeconds);
+      if (!age.ok) {
+        request.log.warn(
+          { timestamp: event.timestamp, reason: age.reason },
+          'webhook outside the timestamp window',
+        );
+        return sendError(reply, 401, 'stale_webhook', age.reason);
+      }
+
+      const payloadHash = sha256Hex(raw);
+      const webhookId =
+        typeof event.webhookId === 'string' && event.webhookId !== '' ? event.webhookId : undefined;
+      const jobId = webhookJobId(webhookId, payloadHash);
+      const payload = {
+        payloadHash,
+        webhookId,
+        event,
+        receivedAt: new Date(now()).toISOString(),
+        requestId: request.id,
+      };
+      try {
+        await withDeadline(
+          enqueue(queues, 'webhook.process', payload, { jobId }),
+          webhooks.enqueueTimeoutMs,
+          'enqueue',
+        );
+      } catch (error) {
+        request.log.error({ err: error, jobId }, 'webhook not stored; answering 429 so GHL retries');
+        reply.header('retry-after', '600');
+        return sendError(reply, 429, 'not_stored', 'The webhook could not be stored right now; retry later');
+      }
+      request.log.info({ jobId, type: event.type, scheme: verdict.scheme }, 'webhook stored');
+      return reply.code(200).send({ received: true, jobId });
     };
-    try {
-      await withDeadline(
-        enqueue(queues, 'webhook.process', payload, { jobId }),
-        webhooks.enqueueTimeoutMs,
-        'enqueue',
-      );
-    } catch (error) {
-      request.log.error({ err: error, jobId }, 'webhook not stored; answering 429 so GHL retries');
-      reply.header('retry-after', '600');
-      return sendError(reply, 429, 'not_stored', 'The webhook could not be stored right now; retry later');
-    }
-    request.log.info({ jobId, type: event.type, scheme: verdict.scheme }, 'webhook stored');
-    return reply.code(200).send({ received: true, jobId });
-  }
 
-  app.post('/api/webhooks/ghl', { bodyLimit: webhooks.bodyLimitBytes }, receive);
+  app.post('/api/webhooks/ghl', { bodyLimit: webhooks.bodyLimitBytes }, receive('app'));
+  // GHL workflow "custom webhooks": user-defined bodies, an HMAC under GHL_WEBHOOK_SECRET instead of GHL's signature.
+  app.post('/api/webhooks/ghl/workflow', { bodyLimit: webhooks.bodyLimitBytes }, receive('workflow'));
 };
 
 function parseObject(raw: Buffer): Record<string, unknown> | undefined {
