@@ -113,7 +113,10 @@ describe('appointment webhooks', () => {
       })
       .returning();
     expect(await deliver(database.db, event)).toBe('processed');
-    const all = await database.db.select().from(citas).where(eq(citas.startAt, new Date(a.startTime ?? '')));
+    const all = await database.db
+      .select()
+      .from(citas)
+      .where(eq(citas.startAt, new Date(a.startTime ?? '')));
     expect(all).toHaveLength(1);
     expect(all[0]).toMatchObject({
       id: ours?.id,
