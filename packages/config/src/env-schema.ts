@@ -75,6 +75,23 @@ export const envSchema = z
     // Refresh lock lifetime; above the slowest refresh, renewed while held.
     GHL_REFRESH_LOCK_TTL_MS: envInt(30_000, { min: 100 }),
 
+    // How long a calendar or free-slots request waits for the worker's GHL read before a 504.
+    DISCOVERY_TIMEOUT_MS: envInt(5000, { min: 100, max: 60_000 }),
+    // How long calendar lists and free slots stay cached, in seconds.
+    CALENDARS_CACHE_SECONDS: envInt(300, { min: 1 }),
+    FREE_SLOTS_CACHE_SECONDS: envInt(30, { min: 1 }),
+    // Reconciliation with GHL: how often, and the window of events it compares (days).
+    RECONCILE_EVERY_MINUTES: envInt(15, { min: 1 }),
+    RECONCILE_DAYS_BACK: envInt(1, { min: 0, max: 365 }),
+    RECONCILE_DAYS_AHEAD: envInt(60, { min: 1, max: 365 }),
+    // Processed and ignored webhook events are deleted after this many days (failed ones stay).
+    WEBHOOK_RETENTION_DAYS: envInt(30, { min: 1 }),
+    // Bearer token (or basic-auth password, user "admin") for /admin: Bull Board, replay, metrics.
+    // Unset: those routes answer 401. Not a staff key.
+    ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+    // Let Bull Board retry and clean jobs; read-only otherwise.
+    BULL_BOARD_WRITE: envBoolean(false),
+
     // Jobs each worker process runs at once, per queue.
     WORKER_CONCURRENCY: envInt(50, { min: 1, max: 1000 }),
     // Longest a process waits for in-flight work on SIGTERM before it exits anyway.

@@ -74,6 +74,18 @@ function toConfig(e: Env) {
       },
     },
     worker: { concurrency: e.WORKER_CONCURRENCY },
+    discovery: {
+      timeoutMs: e.DISCOVERY_TIMEOUT_MS,
+      calendarsSeconds: e.CALENDARS_CACHE_SECONDS,
+      freeSlotsSeconds: e.FREE_SLOTS_CACHE_SECONDS,
+    },
+    schedules: {
+      reconcileEveryMs: e.RECONCILE_EVERY_MINUTES * 60_000,
+      reconcileBackMs: e.RECONCILE_DAYS_BACK * 86_400_000,
+      reconcileAheadMs: e.RECONCILE_DAYS_AHEAD * 86_400_000,
+      webhookRetentionDays: e.WEBHOOK_RETENTION_DAYS,
+    },
+    admin: { token: e.ADMIN_TOKEN, bullBoardWrite: e.BULL_BOARD_WRITE },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
 }

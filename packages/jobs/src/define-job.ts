@@ -1,8 +1,11 @@
 import type { JobsOptions } from 'bullmq';
 import type { z } from 'zod';
 
-/** Queues are split by who waits on them, so a webhook flood never delays a staff action. */
-export const QUEUE_NAMES = ['webhooks', 'citas'] as const;
+/**
+ * Queues are split by who waits on them: a webhook flood never delays a staff action, and a
+ * calendar lookup a person is waiting for never queues behind a sync backlog or a reconciliation.
+ */
+export const QUEUE_NAMES = ['webhooks', 'citas', 'ghl-reads', 'maintenance'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobDefinition<Name extends string = string, Schema extends z.ZodType = z.ZodType> {

@@ -30,3 +30,27 @@ export async function enqueue<Name extends JobName>(
   const data = definition.schema.parse(payload);
   return queues[definition.queue].add(name, data, { ...definition.options, ...options });
 }
+
+/**
+ * A recurring job, one scheduler for every process: upserting the same id from each worker
+ * at start is idempotent, and changing `everyMs` in config takes effect on the next start.
+ */
+export async function scheduleEvery<Name extends JobName>(
+  queues: Queues,
+  name: Name,
+  schedulerId: string,
+  everyMs: number,
+  payload: JobPayload<Name>,
+): Promise<void> {
+  const definition = jobRegistry[name];
+  const { attempts, backoff, removeOnComplete, removeOnFail } = definition.options;
+  await queues[definition.queue].upsertJobScheduler(
+    schedulerId,
+    { every: everyMs },
+    {
+      name,
+      data: definition.schema.parse(payload),
+      opts: { attempts, backoff, removeOnComplete, removeOnFail },
+    },
+  );
+}

@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import type { QueueName } from './define-job.js';
 import { citaSync } from './definitions/cita-sync.js';
+import { ghlCalendars, ghlFreeSlots } from './definitions/ghl-reads.js';
+import { reconcileAll, reconcileLocation, webhooksPrune } from './definitions/maintenance.js';
 import { outboxSweep } from './definitions/outbox-sweep.js';
 import { webhookProcess } from './definitions/webhook-process.js';
 
@@ -9,6 +11,11 @@ export const jobRegistry = {
   [webhookProcess.name]: webhookProcess,
   [citaSync.name]: citaSync,
   [outboxSweep.name]: outboxSweep,
+  [ghlCalendars.name]: ghlCalendars,
+  [ghlFreeSlots.name]: ghlFreeSlots,
+  [reconcileAll.name]: reconcileAll,
+  [reconcileLocation.name]: reconcileLocation,
+  [webhooksPrune.name]: webhooksPrune,
 } as const;
 
 export type JobRegistry = typeof jobRegistry;

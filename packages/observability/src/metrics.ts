@@ -9,6 +9,46 @@ export function createMetrics() {
   const opts = { registers: [registry] };
   return {
     registry,
+    http: {
+      duration: new Histogram({
+        name: 'http_request_duration_seconds',
+        help: 'HTTP request latency by route and status',
+        labelNames: ['method', 'route', 'status'],
+        buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+        ...opts,
+      }),
+    },
+    webhooks: {
+      received: new Counter({
+        name: 'webhooks_received_total',
+        help: 'Webhook deliveries by outcome: stored, duplicate (job already stored), rejected, not_stored (429)',
+        labelNames: ['route', 'outcome'],
+        ...opts,
+      }),
+    },
+    jobs: {
+      duration: new Histogram({
+        name: 'job_duration_seconds',
+        help: 'Job run time by job name and outcome',
+        labelNames: ['job', 'outcome'],
+        buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+        ...opts,
+      }),
+      failures: new Counter({
+        name: 'job_failures_total',
+        help: 'Job attempts that failed, by job name',
+        labelNames: ['job'],
+        ...opts,
+      }),
+    },
+    reconcile: {
+      driftRepaired: new Counter({
+        name: 'reconcile_drift_repaired_total',
+        help: 'Citas repaired by reconciliation, by kind (created, updated, removed) and location',
+        labelNames: ['kind', 'location'],
+        ...opts,
+      }),
+    },
     ghl: {
       calls: new Counter({
         name: 'ghl_calls_total',

@@ -1,5 +1,5 @@
 import { isJobName, type JobName, jobRegistry, jobsOfQueue, QUEUE_NAMES } from '@ghl-bridge/jobs';
-import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Processor, Processors, WorkerDeps } from './processors/index.js';
 
@@ -28,7 +28,7 @@ export function createWorkers({
   if (missing.length > 0) throw new Error(`no processor for job(s): ${missing.join(', ')}`);
 
   return QUEUE_NAMES.filter((queue) => jobsOfQueue(queue).length > 0).map((queue) => {
-    const worker = new Worker(queue, (job) => dispatch(job, processors, deps), {
+    const worker = new Worker(queue, (job, token) => dispatch(job, processors, deps, token), {
       connection,
       prefix,
       concurrency,
@@ -41,7 +41,12 @@ export function createWorkers({
   });
 }
 
-export async function dispatch(job: Job, processors: Processors, deps: WorkerDeps): Promise<unknown> {
+export async function dispatch(
+  job: Job,
+  processors: Processors,
+  deps: WorkerDeps,
+  token?: string,
+): Promise<unknown> {
   if (!isJobName(job.name)) throw new UnrecoverableError(`unknown job name: ${job.name}`);
   const name: JobName = job.name;
   const parsed = jobRegistry[name].schema.safeParse(job.data);
@@ -54,5 +59,17 @@ export async function dispatch(job: Job, processors: Processors, deps: WorkerDep
     requestId: (parsed.data as { requestId?: string }).requestId,
   });
   const processor = processors[name] as Processor<JobName>;
-  return processor({ payload: parsed.data, job, deps, log });
+  const started = performance.now();
+  const seconds = () => (performance.now() - started) / 1000;
+  try {
+    const result = await processor({ payload: parsed.data, job, token, deps, log });
+    deps.metrics?.jobs.duration.observe({ job: name, outcome: 'completed' }, seconds());
+    return result;
+  } catch (error) {
+    // Waiting for a rate budget is not a failure; anything else is, retried or not.
+    const outcome = error instanceof DelayedError ? 'delayed' : 'failed';
+    deps.metrics?.jobs.duration.observe({ job: name, outcome }, seconds());
+    if (outcome === 'failed') deps.metrics?.jobs.failures.inc({ job: name });
+    throw error;
+  }
 }

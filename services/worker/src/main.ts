@@ -1,9 +1,10 @@
 import { loadConfig } from '@ghl-bridge/config';
 import { createDatabase } from '@ghl-bridge/db';
-import { closeQueues, createQueues } from '@ghl-bridge/jobs';
-import { createLogger, onShutdownSignal } from '@ghl-bridge/observability';
+import { createGhl } from '@ghl-bridge/ghl';
+import { closeQueues, createQueues, DiscoveryCache, scheduleEvery } from '@ghl-bridge/jobs';
+import { createLogger, createMetrics, onShutdownSignal } from '@ghl-bridge/observability';
 import { Redis } from 'ioredis';
-import { citaSyncNotConfigured } from './citas/cita-sync.js';
+import { createGhlCitaSync } from './citas/ghl-cita-sync.js';
 import { createWorkers } from './create-workers.js';
 import { scheduleOutboxSweep } from './outbox/schedule-outbox-sweep.js';
 import { processors } from './processors/index.js';
@@ -11,24 +12,48 @@ import { webhookEffects } from './webhooks/effects/index.js';
 
 const config = loadConfig(process.env);
 const log = createLogger({ name: 'worker', level: config.log.level });
+const metrics = createMetrics();
 const database = createDatabase({ url: config.database.url, poolSize: config.database.poolSize });
 // Workers block on Redis; BullMQ requires maxRetriesPerRequest null for that connection.
 const connection = new Redis(config.redis.url, { maxRetriesPerRequest: null });
 connection.on('error', (error) => log.warn({ err: error }, 'redis connection error'));
-// Producers (outbox sweeper, scheduler) share the connection; BullMQ duplicates it for blocking calls.
+// Producers, the token cache, the rate budget and the discovery cache share one command connection.
 const queues = createQueues(connection, config.redis.queuePrefix);
 for (const queue of Object.values(queues))
   queue.on('error', (error) => log.warn({ err: error }, 'queue error'));
+
+const ghl = createGhl({ config, db: database.db, redis: connection, log, metrics: metrics.ghl });
+if (config.ghl.tokens.usingDevelopmentKey)
+  log.warn('TOKEN_ENCRYPTION_KEY unset: tokens are encrypted with the public development key');
+const { accessToken, refreshToken, locationId } = config.ghl.bootstrap;
+if (accessToken && locationId) {
+  const stored = await ghl.installs.bootstrap({ locationId, accessToken, refreshToken });
+  log.info(
+    { locationId, stored },
+    stored ? 'bootstrap tokens stored' : 'tokens already stored; bootstrap variables ignored',
+  );
+}
 
 const workers = createWorkers({
   connection,
   prefix: config.redis.queuePrefix,
   concurrency: config.worker.concurrency,
   processors,
-  // TODO(issue 6, GHL side): replace citaSyncNotConfigured with the packages/ghl implementation.
-  deps: { db: database.db, log, webhookEffects, citaSync: citaSyncNotConfigured, queues },
+  deps: {
+    db: database.db,
+    log,
+    webhookEffects,
+    citaSync: createGhlCitaSync(database.db, ghl.client),
+    queues,
+    ghl: ghl.client,
+    schedules: config.schedules,
+    discoveryCache: new DiscoveryCache(connection, config.redis.queuePrefix, config.discovery),
+    metrics,
+  },
 });
 await scheduleOutboxSweep(queues);
+await scheduleEvery(queues, 'reconcile.all', 'reconcile-all', config.schedules.reconcileEveryMs, {});
+await scheduleEvery(queues, 'webhooks.prune', 'webhooks-prune', 24 * 3600_000, {});
 log.info({ queues: workers.map((w) => w.name), concurrency: config.worker.concurrency }, 'worker started');
 
 onShutdownSignal(

@@ -1,4 +1,6 @@
 import { processCitaSync } from './cita-sync.js';
+import { processGhlCalendars, processGhlFreeSlots } from './ghl-reads.js';
+import { processReconcileAll, processReconcileLocation, processWebhooksPrune } from './maintenance.js';
 import { processOutboxSweep } from './outbox-sweep.js';
 import type { Processors } from './types.js';
 import { processWebhook } from './webhook-process.js';
@@ -8,6 +10,11 @@ export const processors: Processors = {
   'webhook.process': processWebhook,
   'cita.sync': processCitaSync,
   'outbox.sweep': processOutboxSweep,
+  'ghl.calendars': processGhlCalendars,
+  'ghl.free-slots': processGhlFreeSlots,
+  'reconcile.all': processReconcileAll,
+  'reconcile.location': processReconcileLocation,
+  'webhooks.prune': processWebhooksPrune,
 };
 
 export type { Processor, ProcessorContext, Processors, WorkerDeps } from './types.js';

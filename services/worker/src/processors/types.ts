@@ -1,7 +1,9 @@
+import type { Config } from '@ghl-bridge/config';
 import type { Db } from '@ghl-bridge/db';
-import type { JobName, JobPayload, Queues } from '@ghl-bridge/jobs';
-import type { Logger } from '@ghl-bridge/observability';
-import type { Job } from 'bullmq';
+import type { GhlClient } from '@ghl-bridge/ghl';
+import type { DiscoveryCache, JobName, JobPayload, Queues } from '@ghl-bridge/jobs';
+import type { Logger, Metrics } from '@ghl-bridge/observability';
+import { type Job, UnrecoverableError } from 'bullmq';
 import type { CitaSync } from '../citas/cita-sync.js';
 import type { WebhookEffect } from '../webhooks/record-webhook-event.js';
 
@@ -15,11 +17,26 @@ export interface WorkerDeps {
   citaSync: CitaSync;
   /** Producers, for jobs that enqueue others (the outbox sweeper). */
   queues: Queues;
+  /** The GHL client, for jobs that read GHL (discovery, reconciliation); absent in tests that need none. */
+  ghl?: GhlClient | undefined;
+  /** Reconciliation window and the retention of finished webhook events. */
+  schedules?: Omit<Config['schedules'], 'reconcileEveryMs'> | undefined;
+  /** Where GHL reads are kept for ingress to answer from. */
+  discoveryCache?: DiscoveryCache | undefined;
+  metrics?: Metrics | undefined;
+}
+
+/** The GHL client, or a clear permanent failure for a worker started without one. */
+export function requireGhl(deps: WorkerDeps): GhlClient {
+  if (!deps.ghl) throw new UnrecoverableError('this worker has no GHL client configured');
+  return deps.ghl;
 }
 
 export interface ProcessorContext<Name extends JobName> {
   payload: JobPayload<Name>;
   job: Job;
+  /** BullMQ's lock token for this run: needed to move the job to delayed on a rate limit. */
+  token?: string | undefined;
   deps: WorkerDeps;
   /** Child logger carrying job name, id, attempt and request id. */
   log: Logger;

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { defineJob } from '../define-job.js';
+
+// Reads that ingress needs from GHL but may not make itself: it enqueues one, waits a bounded
+// time for the answer (request and reply over the queue), and the worker caches what it read.
+
+const readOptions = {
+  // A person is waiting: one quick retry for a blip, then the request answers 504.
+  attempts: 2,
+  backoff: { type: 'fixed', delay: 200 },
+  // The answer lives in the cache; the job itself is only the reply channel.
+  removeOnComplete: { age: 60 },
+  removeOnFail: { age: 3600 },
+};
+
+/** List a location's calendars (discovery). */
+export const ghlCalendars = defineJob({
+  name: 'ghl.calendars',
+  queue: 'ghl-reads',
+  schema: z.object({ locationId: z.string().min(1), requestId: z.string().optional() }),
+  options: readOptions,
+});
+
+/** A calendar's free slots for a range of at most 31 days. */
+export const ghlFreeSlots = defineJob({
+  name: 'ghl.free-slots',
+  queue: 'ghl-reads',
+  schema: z.object({
+    locationId: z.string().min(1),
+    calendarId: z.string().min(1),
+    startMs: z.number().int(),
+    endMs: z.number().int(),
+    timezone: z.string().min(1),
+    requestId: z.string().optional(),
+  }),
+  options: readOptions,
+});

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { defineJob } from '../define-job.js';
+
+/** Fan out one reconciliation per installed location; run by a job scheduler. */
+export const reconcileAll = defineJob({
+  name: 'reconcile.all',
+  queue: 'maintenance',
+  schema: z.object({}),
+  options: { attempts: 1, removeOnComplete: { count: 10 }, removeOnFail: { age: 24 * 3600 } },
+});
+
+/** Pull one location's GHL events over the window and repair drift. */
+export const reconcileLocation = defineJob({
+  name: 'reconcile.location',
+  queue: 'maintenance',
+  schema: z.object({ locationId: z.string().min(1) }),
+  options: {
+    // GHL outages: a few spaced tries; the next scheduled run comes anyway.
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 30_000, jitter: 0.5 },
+    // Removed when done so the next run's job id (one per location) is free again.
+    removeOnComplete: true,
+    removeOnFail: { age: 24 * 3600 },
+  },
+});
+
+/** Delete finished webhook events past their retention; run daily by a job scheduler. */
+export const webhooksPrune = defineJob({
+  name: 'webhooks.prune',
+  queue: 'maintenance',
+  schema: z.object({}),
+  options: { attempts: 1, removeOnComplete: { count: 10 }, removeOnFail: { age: 7 * 24 * 3600 } },
+});

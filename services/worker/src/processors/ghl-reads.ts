@@ -1,0 +1,32 @@
+import { getLocationSettings } from '@ghl-bridge/db';
+import { runGhlJob } from '@ghl-bridge/ghl';
+import type { CalendarSummary } from '@ghl-bridge/jobs';
+import { type Processor, requireGhl } from './types.js';
+
+/** Discovery: the location's calendars in the seed service's shape, cached for ingress. */
+export const processGhlCalendars: Processor<'ghl.calendars'> = async ({ payload, job, token, deps }) => {
+  const ghl = requireGhl(deps);
+  const calendars = await runGhlJob(job, token, () => ghl.listCalendars(payload.locationId));
+  const { timeZone } = await getLocationSettings(deps.db, payload.locationId);
+  const summaries: CalendarSummary[] = calendars.map((calendar) => ({
+    id: calendar.id,
+    name: calendar.name,
+    description: calendar.description ?? '',
+    // GHL calendars need not carry a zone; they then follow the location's.
+    timezone: calendar.timezone ?? timeZone,
+    isActive: calendar.isActive ?? true,
+  }));
+  await deps.discoveryCache?.setCalendars(payload.locationId, summaries);
+  return summaries;
+};
+
+/** Free slots of one calendar, cached briefly: slots change as people book. */
+export const processGhlFreeSlots: Processor<'ghl.free-slots'> = async ({ payload, job, token, deps }) => {
+  const ghl = requireGhl(deps);
+  const { locationId, calendarId, startMs, endMs, timezone } = payload;
+  const slots = await runGhlJob(job, token, () =>
+    ghl.getFreeSlots(locationId, calendarId, { startMs, endMs, timezone }),
+  );
+  await deps.discoveryCache?.setFreeSlots({ locationId, calendarId, startMs, endMs, timezone }, slots);
+  return slots;
+};

@@ -1,0 +1,48 @@
+import { ghlTokens } from '@ghl-bridge/db';
+import { runGhlJob } from '@ghl-bridge/ghl';
+import { enqueue } from '@ghl-bridge/jobs';
+import { UnrecoverableError } from 'bullmq';
+import { and, eq } from 'drizzle-orm';
+import { reconcileLocation } from '../reconcile/reconcile-location.js';
+import { pruneWebhookEvents } from '../webhooks/prune-events.js';
+import { type Processor, requireGhl } from './types.js';
+
+/** One reconciliation per location with working tokens; one job id per location, so runs never pile up. */
+export const processReconcileAll: Processor<'reconcile.all'> = async ({ deps }) => {
+  const installed = await deps.db
+    .select({ locationId: ghlTokens.resourceId })
+    .from(ghlTokens)
+    .where(and(eq(ghlTokens.userType, 'Location'), eq(ghlTokens.status, 'active')));
+  for (const { locationId } of installed) {
+    await enqueue(deps.queues, 'reconcile.location', { locationId }, { jobId: `reconcile-${locationId}` });
+  }
+  return { locations: installed.length };
+};
+
+export const processReconcileLocation: Processor<'reconcile.location'> = async ({
+  payload,
+  job,
+  token,
+  deps,
+  log,
+}) => {
+  if (!deps.schedules) throw new UnrecoverableError('this worker has no reconciliation window configured');
+  const ghl = requireGhl(deps);
+  const window = { backMs: deps.schedules.reconcileBackMs, aheadMs: deps.schedules.reconcileAheadMs };
+  const drift = await runGhlJob(job, token, () =>
+    reconcileLocation(deps.db, ghl, payload.locationId, window),
+  );
+  for (const kind of ['created', 'updated', 'removed'] as const) {
+    if (drift[kind] > 0)
+      deps.metrics?.reconcile.driftRepaired.inc({ kind, location: payload.locationId }, drift[kind]);
+  }
+  log.info({ locationId: payload.locationId, ...drift }, 'reconciled with GHL');
+  return drift;
+};
+
+export const processWebhooksPrune: Processor<'webhooks.prune'> = async ({ deps, log }) => {
+  if (!deps.schedules) throw new UnrecoverableError('this worker has no retention configured');
+  const deleted = await pruneWebhookEvents(deps.db, deps.schedules.webhookRetentionDays);
+  log.info({ deleted, retentionDays: deps.schedules.webhookRetentionDays }, 'webhook events pruned');
+  return { deleted };
+};
