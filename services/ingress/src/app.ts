@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '@ghl-bridge/config';
 import type { Db } from '@ghl-bridge/db';
-import type { Queues } from '@ghl-bridge/jobs';
+import type { DiscoveryCache, Queues } from '@ghl-bridge/jobs';
 import type { Logger } from '@ghl-bridge/observability';
+import type { QueueEvents } from 'bullmq';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { installErrorHandling } from './http/errors.js';
 import { healthRoutes } from './routes/health.js';
@@ -15,6 +16,8 @@ export interface AppDeps {
   queues: Queues;
   /** Staff API storage: citas, settings, API keys, outbox. */
   db: Db;
+  /** GHL reads: answered from the cache, else asked of a worker over the `ghl-reads` queue. */
+  discovery: { events: QueueEvents; cache: DiscoveryCache };
   /** Readiness probes: resolve when the dependency answers. */
   readiness: { redis: () => Promise<unknown>; postgres: () => Promise<unknown> };
   /** Milliseconds since the epoch; tests move it. */
@@ -23,7 +26,7 @@ export interface AppDeps {
 
 /** The HTTP app, apart from the process: tests drive it with `inject`, main.ts listens. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const { config, log, queues, db, readiness, now = Date.now } = deps;
+  const { config, log, queues, db, readiness, discovery, now = Date.now } = deps;
   const app = Fastify({
     // pino's Logger and Fastify's logger type differ only in generics; they are the same object.
     loggerInstance: log as FastifyBaseLogger,
@@ -36,6 +39,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandling(app);
   await app.register(healthRoutes, { checks: readiness });
   await app.register(ghlWebhookRoute, { webhooks: config.webhooks, queues, now });
-  await app.register(staffApiRoutes, { db, queues, enqueueTimeoutMs: config.staffApi.enqueueTimeoutMs, now });
+  await app.register(staffApiRoutes, {
+    db,
+    queues,
+    enqueueTimeoutMs: config.staffApi.enqueueTimeoutMs,
+    now,
+    cache: discovery.cache,
+    discovery: { queues, events: discovery.events, timeoutMs: config.discovery.timeoutMs },
+  });
   return app;
 }

@@ -4,6 +4,7 @@ import { closeQueues, createQueues } from '@ghl-bridge/jobs';
 import { createLogger, onShutdownSignal } from '@ghl-bridge/observability';
 import { Redis } from 'ioredis';
 import { buildApp } from './app.js';
+import { createDiscovery } from './staff/ask-worker.js';
 
 const config = loadConfig(process.env);
 const log = createLogger({ name: 'ingress', level: config.log.level });
@@ -16,11 +17,14 @@ const queues = createQueues(redis, config.redis.queuePrefix);
 for (const queue of Object.values(queues))
   queue.on('error', (error) => log.warn({ err: error }, 'queue error'));
 
+const discovery = createDiscovery(config.redis.url, redis, config.redis.queuePrefix, config.discovery, log);
+
 const app = await buildApp({
   config,
   log,
   queues,
   db: database.db,
+  discovery,
   readiness: { redis: () => redis.ping(), postgres: () => database.sql`select 1` },
 });
 
@@ -29,6 +33,7 @@ onShutdownSignal(
   [
     { name: 'http', run: () => app.close() },
     { name: 'queues', run: () => closeQueues(queues) },
+    { name: 'queue events', run: () => discovery.close() },
     { name: 'redis', run: () => redis.quit() },
     { name: 'postgres', run: () => database.close() },
   ],

@@ -6,6 +6,7 @@ import { closeQueues, createQueues } from '@ghl-bridge/jobs';
 import { createLogger } from '@ghl-bridge/observability';
 import { Redis } from 'ioredis';
 import { buildApp } from '../src/app.js';
+import { createDiscovery } from '../src/staff/ask-worker.js';
 
 export interface TestAppOptions {
   config: Config;
@@ -38,12 +39,14 @@ export async function startTestApp({
     poolSize: 2,
     connectTimeoutSeconds: 1,
   });
+  const discovery = createDiscovery(redisUrl, redis, config.redis.queuePrefix, config.discovery, log);
   const app = await buildApp({
     config,
     log,
     queues,
     db: database.db,
     now,
+    discovery,
     readiness: { redis: () => redis.ping(), postgres: () => database.sql`select 1` },
   });
   return {
@@ -52,6 +55,7 @@ export async function startTestApp({
     async close() {
       await app.close();
       await closeQueues(queues);
+      await discovery.close();
       redis.disconnect();
       await database.close();
     },

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { requireApiKey } from '../staff/api-key-auth.js';
-import type { StaffDeps } from '../staff/cita-writes.js';
+import { type CalendarRouteDeps, calendarRoutes } from './calendars/calendars.js';
 import { cancelCitaRoute } from './citas/cancel-cita.js';
 import { createCitaRoute } from './citas/create-cita.js';
 import { getCitaRoute } from './citas/get-cita.js';
@@ -9,7 +9,7 @@ import { updateCitaRoute } from './citas/update-cita.js';
 import { locationSettingsRoutes } from './locations/location-settings.js';
 
 /** The staff API for RV3: every route here needs a Bearer API key scoped to the location. */
-export const staffApiRoutes: FastifyPluginAsync<StaffDeps> = async (app, deps) => {
+export const staffApiRoutes: FastifyPluginAsync<CalendarRouteDeps> = async (app, deps) => {
   requireApiKey(app, deps.db);
   listCitasRoute(app, deps);
   getCitaRoute(app, deps);
@@ -17,4 +17,5 @@ export const staffApiRoutes: FastifyPluginAsync<StaffDeps> = async (app, deps) =
   updateCitaRoute(app, deps);
   cancelCitaRoute(app, deps);
   locationSettingsRoutes(app, deps);
+  calendarRoutes(app, deps);
 };

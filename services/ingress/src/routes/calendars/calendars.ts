@@ -1,0 +1,113 @@
+import { getLocationSettings } from '@ghl-bridge/db';
+import type { CalendarSummary, DiscoveryCache } from '@ghl-bridge/jobs';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { parseWith } from '../../http/parse-with.js';
+import { requireLocation } from '../../staff/api-key-auth.js';
+import { askWorker, type Discovery } from '../../staff/ask-worker.js';
+import type { StaffDeps } from '../../staff/cita-writes.js';
+import { isValidTimeZone } from '../../staff/zoned-time.js';
+
+export interface CalendarRouteDeps extends StaffDeps {
+  discovery: Discovery;
+  cache: DiscoveryCache;
+}
+
+const DAY_MS = 86_400_000;
+const flag = z
+  .enum(['0', '1', 'true', 'false'])
+  .optional()
+  .transform((v) => v === '1' || v === 'true');
+const instant = z.union([
+  z
+    .string()
+    .regex(/^\d{10,}$/)
+    .transform(Number),
+  z.iso.datetime({ offset: true }).transform((v) => Date.parse(v)),
+  z.iso.date().transform((v) => Date.parse(`${v}T00:00:00Z`)),
+]);
+
+/** `GET /api/ghl/calendars/?location_id=…`: the seed service's discovery shape, from cache or a worker. */
+export const listCalendarsSchemas = {
+  querystring: z.object({ location_id: z.string().min(1), refresh: flag }),
+  response: z.object({
+    calendars: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        description: z.string(),
+        timezone: z.string(),
+        isActive: z.boolean(),
+      }),
+    ),
+    location_id: z.string(),
+    total: z.number().int(),
+    success: z.literal(true),
+  }),
+};
+
+/** `GET /api/ghl/calendars/{id}/free-slots`: GHL's free slots by day, in the requested zone. */
+export const freeSlotsSchemas = {
+  params: z.object({ id: z.string().min(1) }),
+  querystring: z
+    .object({
+      location_id: z.string().min(1),
+      // Epoch ms, an ISO instant or a date; the range is at most 31 days, as on GHL.
+      start: instant,
+      end: instant,
+      timezone: z.string().refine(isValidTimeZone, 'must be an IANA time zone').optional(),
+    })
+    .refine((q) => q.end > q.start, { message: 'end must be after start', path: ['end'] })
+    .refine((q) => q.end - q.start <= 31 * DAY_MS, {
+      message: 'the range is at most 31 days',
+      path: ['end'],
+    }),
+  response: z.object({
+    calendar_id: z.string(),
+    location_id: z.string(),
+    timezone: z.string(),
+    slots: z.record(z.string(), z.array(z.string())),
+    success: z.literal(true),
+  }),
+};
+
+export function calendarRoutes(app: FastifyInstance, deps: CalendarRouteDeps): void {
+  app.get('/api/ghl/calendars', async (request, reply) => {
+    const query = parseWith(listCalendarsSchemas.querystring, request.query, 'query');
+    requireLocation(request, query.location_id);
+    let calendars = query.refresh ? undefined : await deps.cache.getCalendars(query.location_id);
+    reply.header('x-cache', calendars ? 'hit' : 'miss');
+    calendars ??= (await askWorker(
+      deps.discovery,
+      'ghl.calendars',
+      { locationId: query.location_id, requestId: request.id },
+      query.location_id,
+      deps.now(),
+    )) as CalendarSummary[];
+    return { calendars, location_id: query.location_id, total: calendars.length, success: true };
+  });
+
+  app.get('/api/ghl/calendars/:id/free-slots', async (request, reply) => {
+    const { id } = parseWith(freeSlotsSchemas.params, request.params, 'path');
+    const query = parseWith(freeSlotsSchemas.querystring, request.query, 'query');
+    requireLocation(request, query.location_id);
+    const timezone = query.timezone ?? (await getLocationSettings(deps.db, query.location_id)).timeZone;
+    const key = {
+      locationId: query.location_id,
+      calendarId: id,
+      startMs: query.start,
+      endMs: query.end,
+      timezone,
+    };
+    let slots = await deps.cache.getFreeSlots(key);
+    reply.header('x-cache', slots ? 'hit' : 'miss');
+    slots ??= (await askWorker(
+      deps.discovery,
+      'ghl.free-slots',
+      { ...key, requestId: request.id },
+      `${query.location_id}-${id}-${query.start}-${query.end}-${timezone}`,
+      deps.now(),
+    )) as Record<string, string[]>;
+    return { calendar_id: id, location_id: query.location_id, timezone, slots, success: true };
+  });
+}

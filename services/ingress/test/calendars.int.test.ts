@@ -1,0 +1,169 @@
+import type { Config } from '@ghl-bridge/config';
+import { createApiKey } from '@ghl-bridge/db';
+import { createGhl } from '@ghl-bridge/ghl';
+import { type RunningSandbox, startSandbox } from '@ghl-bridge/ghl-sandbox';
+import { DiscoveryCache } from '@ghl-bridge/jobs';
+import { createLogger, createMetrics } from '@ghl-bridge/observability';
+import { type TestDatabase, test } from '@ghl-bridge/testing';
+import { createWorkers, processors, webhookEffects } from '@ghl-bridge/worker';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { startTestApp } from './test-app.js';
+
+const log = createLogger({ name: 'test', level: 'silent' });
+let sandbox: RunningSandbox;
+let locationId: string;
+let calendarId: string;
+let tokens: { access_token: string; refresh_token: string };
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ rateLimit: { max: 100_000 } });
+  const seeded = await sandbox.admin.seed({ locations: [{ timezone: 'America/Lima', mintTokens: true }] });
+  const location = seeded.locations[0];
+  if (!location?.tokens) throw new Error('no tokens');
+  locationId = location.id;
+  tokens = location.tokens;
+  calendarId =
+    (
+      await sandbox.admin.seed({
+        calendars: [{ locationId, name: 'Consultorio 1', description: 'Planta baja' }],
+      })
+    ).calendars[0] ?? '';
+});
+afterAll(() => sandbox.close());
+
+/** Ingress plus a worker that reads GHL (the sandbox), as deployed. */
+async function stack(
+  { config, database, redis }: { config: Config; database: TestDatabase; redis: Redis },
+  withWorker = true,
+) {
+  const cfg: Config = {
+    ...config,
+    ghl: { ...config.ghl, apiBaseUrl: sandbox.url },
+    discovery: { ...config.discovery, timeoutMs: 3000 },
+  };
+  const ghl = createGhl({ config: cfg, db: database.db, redis, log, metrics: createMetrics().ghl });
+  await ghl.store.save({
+    resourceId: locationId,
+    userType: 'Location',
+    accessToken: tokens.access_token,
+    refreshToken: tokens.refresh_token,
+    expiresAt: new Date(Date.now() + 3600_000),
+  });
+  const ingress = await startTestApp({ config: cfg });
+  const workers = withWorker
+    ? createWorkers({
+        connection: redis,
+        prefix: cfg.redis.queuePrefix,
+        concurrency: 5,
+        processors,
+        deps: {
+          db: database.db,
+          log,
+          webhookEffects,
+          queues: ingress.queues,
+          citaSync: async () => {
+            throw new Error('not used');
+          },
+          ghl: ghl.client,
+          discoveryCache: new DiscoveryCache(redis, cfg.redis.queuePrefix, cfg.discovery),
+        },
+      })
+    : [];
+  const { secret } = await createApiKey(database.db, { name: 'rv3', locationIds: [locationId] });
+  const get = (url: string) =>
+    ingress.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${secret}` } });
+  return {
+    get,
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+      await ingress.close();
+    },
+  };
+}
+
+describe('calendar discovery', () => {
+  test('answers in the seed service shape, asking a worker on a cold cache and using the cache after', async ({
+    config,
+    database,
+    redis,
+  }) => {
+    const s = await stack({ config, database, redis });
+    try {
+      const cold = await s.get(`/api/ghl/calendars/?location_id=${locationId}`);
+      expect(cold.statusCode).toBe(200);
+      expect(cold.headers['x-cache']).toBe('miss');
+      expect(cold.json()).toEqual({
+        calendars: [
+          {
+            id: calendarId,
+            name: 'Consultorio 1',
+            description: 'Planta baja',
+            timezone: expect.any(String),
+            isActive: true,
+          },
+        ],
+        location_id: locationId,
+        total: 1,
+        success: true,
+      });
+      const warm = await s.get(`/api/ghl/calendars?location_id=${locationId}`);
+      expect(warm.headers['x-cache']).toBe('hit');
+      expect(warm.json()).toEqual(cold.json());
+      expect(
+        (await s.get(`/api/ghl/calendars/?location_id=${locationId}&refresh=1`)).headers['x-cache'],
+      ).toBe('miss');
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('free slots come from GHL through a worker, keyed by day with the zone offset', async ({
+    config,
+    database,
+    redis,
+  }) => {
+    const s = await stack({ config, database, redis });
+    try {
+      const start = Date.now() + 86_400_000;
+      const url = `/api/ghl/calendars/${calendarId}/free-slots/?location_id=${locationId}&start=${start}&end=${start + 7 * 86_400_000}&timezone=America/Lima`;
+      const response = await s.get(url);
+      expect(response.statusCode).toBe(200);
+      const body = response.json();
+      expect(body).toMatchObject({
+        calendar_id: calendarId,
+        location_id: locationId,
+        timezone: 'America/Lima',
+        success: true,
+      });
+      const days = Object.values(body.slots as Record<string, string[]>);
+      expect(days.length).toBeGreaterThan(0);
+      expect(days[0]?.[0]).toMatch(/-05:00$/);
+      const tooLong = await s.get(
+        `/api/ghl/calendars/${calendarId}/free-slots?location_id=${locationId}&start=${start}&end=${start + 40 * 86_400_000}`,
+      );
+      expect(tooLong.statusCode).toBe(400);
+      expect(tooLong.json()).toMatchObject({ error: 'validation_failed' });
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('a location outside the key is 403; with no worker to answer, a bounded 504', async ({
+    config,
+    database,
+    redis,
+  }) => {
+    const s = await stack({ config, database, redis }, false);
+    try {
+      expect((await s.get('/api/ghl/calendars/?location_id=someone-else')).statusCode).toBe(403);
+      const started = Date.now();
+      const response = await s.get(`/api/ghl/calendars/?location_id=${locationId}`);
+      expect(response.statusCode).toBe(504);
+      expect(response.json()).toEqual({ error: 'timeout', message: expect.any(String) });
+      expect(Date.now() - started).toBeLessThan(4500);
+    } finally {
+      await s.close();
+    }
+  });
+});
