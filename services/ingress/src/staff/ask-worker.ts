@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   DiscoveryCache,
   enqueue,
@@ -74,7 +75,8 @@ export function createDiscovery(
     events,
     cache: new DiscoveryCache(producer, prefix, ttl),
     async close() {
-      await events.close();
+      // A reader that never reached Redis would wait for it forever on close: bound the wait.
+      await Promise.race([events.close(), sleep(1000)]);
       connection.disconnect();
     },
   };
