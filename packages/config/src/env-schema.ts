@@ -92,6 +92,8 @@ export const envSchema = z
     // Let Bull Board retry and clean jobs; read-only otherwise.
     BULL_BOARD_WRITE: envBoolean(false),
 
+    // Port of the worker's own /metrics (behind ADMIN_TOKEN, on HOST); 0 turns it off.
+    WORKER_METRICS_PORT: envInt(9464, { min: 0, max: 65535 }),
     // Jobs each worker process runs at once, per queue.
     WORKER_CONCURRENCY: envInt(50, { min: 1, max: 1000 }),
     // Longest a process waits for in-flight work on SIGTERM before it exits anyway.

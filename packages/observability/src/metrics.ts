@@ -21,8 +21,28 @@ export function createMetrics() {
     webhooks: {
       received: new Counter({
         name: 'webhooks_received_total',
-        help: 'Webhook deliveries by outcome: stored, duplicate (job already stored), rejected, not_stored (429)',
-        labelNames: ['route', 'outcome'],
+        help: 'Webhook deliveries at ingress by outcome: stored, rejected (with reason), not_stored (answered 429)',
+        labelNames: ['source', 'outcome'],
+        ...opts,
+      }),
+      applied: new Counter({
+        name: 'webhooks_applied_total',
+        help: 'Webhook events at the worker by outcome: processed, ignored (stale, unknown type), duplicate',
+        labelNames: ['type', 'outcome'],
+        ...opts,
+      }),
+    },
+    queues: {
+      depth: new Gauge({
+        name: 'queue_jobs',
+        help: 'Jobs per queue and state (read on scrape)',
+        labelNames: ['queue', 'state'],
+        ...opts,
+      }),
+      oldestWaitingSeconds: new Gauge({
+        name: 'queue_oldest_waiting_seconds',
+        help: 'Age of the oldest waiting job per queue (read on scrape)',
+        labelNames: ['queue'],
         ...opts,
       }),
     },

@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from '@ghl-bridge/config';
 import type { Db } from '@ghl-bridge/db';
 import type { DiscoveryCache, Queues } from '@ghl-bridge/jobs';
-import type { Logger } from '@ghl-bridge/observability';
+import type { Logger, Metrics } from '@ghl-bridge/observability';
 import type { QueueEvents } from 'bullmq';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { adminRoutes } from './admin/admin-routes.js';
+import { observeRequests, readQueueGauges } from './admin/observe.js';
 import { installErrorHandling } from './http/errors.js';
 import { healthRoutes } from './routes/health.js';
 import { staffApiRoutes } from './routes/staff-api.js';
@@ -20,13 +22,15 @@ export interface AppDeps {
   discovery: { events: QueueEvents; cache: DiscoveryCache };
   /** Readiness probes: resolve when the dependency answers. */
   readiness: { redis: () => Promise<unknown>; postgres: () => Promise<unknown> };
+  /** This process's Prometheus metrics, served at /metrics behind the admin token. */
+  metrics: Metrics;
   /** Milliseconds since the epoch; tests move it. */
   now?: () => number;
 }
 
 /** The HTTP app, apart from the process: tests drive it with `inject`, main.ts listens. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const { config, log, queues, db, readiness, discovery, now = Date.now } = deps;
+  const { config, log, queues, db, readiness, discovery, metrics, now = Date.now } = deps;
   const app = Fastify({
     // pino's Logger and Fastify's logger type differ only in generics; they are the same object.
     loggerInstance: log as FastifyBaseLogger,
@@ -37,8 +41,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: config.webhooks.bodyLimitBytes,
   });
   installErrorHandling(app);
+  observeRequests(app, metrics);
   await app.register(healthRoutes, { checks: readiness });
-  await app.register(ghlWebhookRoute, { webhooks: config.webhooks, queues, now });
+  await app.register(ghlWebhookRoute, { webhooks: config.webhooks, queues, now, metrics });
+  await app.register(adminRoutes, {
+    db,
+    queues,
+    token: config.admin.token,
+    bullBoardWrite: config.admin.bullBoardWrite,
+    metrics: async () => {
+      await readQueueGauges(metrics, queues);
+      return { contentType: metrics.registry.contentType, body: await metrics.registry.metrics() };
+    },
+  });
   await app.register(staffApiRoutes, {
     db,
     queues,

@@ -1,7 +1,7 @@
 import { loadConfig } from '@ghl-bridge/config';
 import { createDatabase } from '@ghl-bridge/db';
 import { closeQueues, createQueues } from '@ghl-bridge/jobs';
-import { createLogger, onShutdownSignal } from '@ghl-bridge/observability';
+import { createLogger, createMetrics, onShutdownSignal } from '@ghl-bridge/observability';
 import { Redis } from 'ioredis';
 import { buildApp } from './app.js';
 import { createDiscovery } from './staff/ask-worker.js';
@@ -25,6 +25,7 @@ const app = await buildApp({
   queues,
   db: database.db,
   discovery,
+  metrics: createMetrics(),
   readiness: { redis: () => redis.ping(), postgres: () => database.sql`select 1` },
 });
 

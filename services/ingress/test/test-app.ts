@@ -3,7 +3,7 @@ import { setTimeout } from 'node:timers/promises';
 import type { Config } from '@ghl-bridge/config';
 import { createDatabase } from '@ghl-bridge/db';
 import { closeQueues, createQueues } from '@ghl-bridge/jobs';
-import { createLogger } from '@ghl-bridge/observability';
+import { createLogger, createMetrics } from '@ghl-bridge/observability';
 import { Redis } from 'ioredis';
 import { buildApp } from '../src/app.js';
 import { createDiscovery } from '../src/staff/ask-worker.js';
@@ -47,6 +47,7 @@ export async function startTestApp({
     db: database.db,
     now,
     discovery,
+    metrics: createMetrics(),
     readiness: { redis: () => redis.ping(), postgres: () => database.sql`select 1` },
   });
   return {

@@ -6,6 +6,7 @@ import { createLogger, createMetrics, onShutdownSignal } from '@ghl-bridge/obser
 import { Redis } from 'ioredis';
 import { createGhlCitaSync } from './citas/ghl-cita-sync.js';
 import { createWorkers } from './create-workers.js';
+import { startMetricsServer } from './metrics-server.js';
 import { scheduleOutboxSweep } from './outbox/schedule-outbox-sweep.js';
 import { processors } from './processors/index.js';
 import { webhookEffects } from './webhooks/effects/index.js';
@@ -54,6 +55,13 @@ const workers = createWorkers({
 await scheduleOutboxSweep(queues);
 await scheduleEvery(queues, 'reconcile.all', 'reconcile-all', config.schedules.reconcileEveryMs, {});
 await scheduleEvery(queues, 'webhooks.prune', 'webhooks-prune', 24 * 3600_000, {});
+const metricsServer = await startMetricsServer({
+  host: config.http.host,
+  port: config.worker.metricsPort,
+  token: config.admin.token,
+  metrics,
+  log,
+});
 log.info({ queues: workers.map((w) => w.name), concurrency: config.worker.concurrency }, 'worker started');
 
 onShutdownSignal(
@@ -62,6 +70,11 @@ onShutdownSignal(
     // Lets running jobs finish; BullMQ hands unfinished ones to another worker after a stall.
     { name: 'workers', run: () => Promise.all(workers.map((worker) => worker.close())) },
     { name: 'queues', run: () => closeQueues(queues) },
+    {
+      name: 'metrics',
+      run: () =>
+        new Promise((resolve) => (metricsServer ? metricsServer.close(resolve) : resolve(undefined))),
+    },
     { name: 'redis', run: () => connection.quit() },
     { name: 'postgres', run: () => database.close() },
   ],

@@ -1,24 +1,35 @@
 import { loadConfig } from '@ghl-bridge/config';
 import { createDatabase } from '@ghl-bridge/db';
+import { closeQueues, createQueues } from '@ghl-bridge/jobs';
+import { Redis } from 'ioredis';
 import { runKeysCommand } from './keys-command.js';
+import { OPS_USAGE, runOpsCommand } from './ops-commands.js';
 
-// `pnpm ghl-bridge keys …`: operator commands. Output goes to stdout/stderr, not to the logger,
-// because it is meant for a person (and the new key must be shown exactly once).
+// `pnpm ghl-bridge …`: operator commands. Output goes to stdout/stderr, not to the logger,
+// because it is meant for a person (and a new key must be shown exactly once).
 const config = loadConfig(process.env);
 const [command, ...args] = process.argv.slice(2);
 const io = { out: (t: string) => process.stdout.write(t), err: (t: string) => process.stderr.write(t) };
+const KEYS_USAGE = '  ghl-bridge keys <create|list|revoke> …\n';
 
-if (command !== 'keys') {
-  io.err('Usage: ghl-bridge keys <create|list|revoke> …\n');
+if (!command || !['keys', 'webhooks', 'tokens', 'reconcile', 'queues'].includes(command)) {
+  io.err(`${OPS_USAGE}${KEYS_USAGE}`);
   process.exitCode = 2;
 } else {
   const database = createDatabase({ url: config.database.url, poolSize: 1 });
+  const redis = command === 'keys' ? undefined : new Redis(config.redis.url, { maxRetriesPerRequest: 1 });
+  const queues = redis ? createQueues(redis, config.redis.queuePrefix) : undefined;
   try {
-    process.exitCode = await runKeysCommand(database.db, args, io);
+    process.exitCode =
+      command === 'keys' || !queues
+        ? await runKeysCommand(database.db, args, io)
+        : await runOpsCommand(command, args, { db: database.db, queues }, io);
   } catch (error) {
-    io.err(`keys ${args[0] ?? ''} failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.err(`${command} ${args[0] ?? ''} failed: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;
   } finally {
+    if (queues) await closeQueues(queues);
+    redis?.disconnect();
     await database.close();
   }
 }

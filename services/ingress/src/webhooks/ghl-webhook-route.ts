@@ -1,5 +1,6 @@
 import type { Config } from '@ghl-bridge/config';
 import { enqueue, type Queues, sha256Hex, webhookJobId } from '@ghl-bridge/jobs';
+import type { Metrics } from '@ghl-bridge/observability';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { sendError } from '../http/errors.js';
 import { withDeadline } from '../http/with-deadline.js';
@@ -12,6 +13,7 @@ export interface GhlWebhookRouteOptions {
   queues: Queues;
   /** Milliseconds since the epoch; tests move it. */
   now: () => number;
+  metrics: Metrics;
 }
 
 /**
@@ -20,7 +22,8 @@ export interface GhlWebhookRouteOptions {
  * job, 429 when it cannot be stored in time, and 4xx for what GHL must not resend.
  */
 export const ghlWebhookRoute: FastifyPluginAsync<GhlWebhookRouteOptions> = async (app, options) => {
-  const { webhooks, queues, now } = options;
+  const { webhooks, queues, now, metrics } = options;
+  const count = (source: string, outcome: string) => metrics.webhooks.received.inc({ source, outcome });
   const keys = parseWebhookKeys(
     webhooks.ed25519PublicKey,
     webhooks.rsaEnabled ? webhooks.rsaPublicKey : undefined,
@@ -44,6 +47,7 @@ export const ghlWebhookRoute: FastifyPluginAsync<GhlWebhookRouteOptions> = async
       const verdict = verifiers[source](raw, request);
       if (!verdict.ok) {
         request.log.warn({ reason: verdict.reason }, 'webhook signature rejected');
+        count(source, 'rejected_signature');
         const message =
           verdict.reason === 'missing' ? 'No GHL signature header' : 'Signature does not match the body';
         return sendError(reply, 401, 'invalid_signature', message);
@@ -52,6 +56,7 @@ export const ghlWebhookRoute: FastifyPluginAsync<GhlWebhookRouteOptions> = async
       const event = parseObject(raw);
       if (!event) {
         request.log.warn({ bytes: raw.length }, 'webhook body is not a JSON object');
+        count(source, 'rejected_body');
         return sendError(reply, 400, 'malformed_json', 'Body must be a JSON object');
       }
       const age = checkTimestamp(event.timestamp, now(), webhooks.maxAgeSeconds);
@@ -60,6 +65,7 @@ export const ghlWebhookRoute: FastifyPluginAsync<GhlWebhookRouteOptions> = async
           { timestamp: event.timestamp, reason: age.reason },
           'webhook outside the timestamp window',
         );
+        count(source, 'rejected_stale');
         return sendError(reply, 401, 'stale_webhook', age.reason);
       }
 
@@ -82,10 +88,12 @@ export const ghlWebhookRoute: FastifyPluginAsync<GhlWebhookRouteOptions> = async
         );
       } catch (error) {
         request.log.error({ err: error, jobId }, 'webhook not stored; answering 429 so GHL retries');
+        count(source, 'not_stored');
         reply.header('retry-after', '600');
         return sendError(reply, 429, 'not_stored', 'The webhook could not be stored right now; retry later');
       }
       request.log.info({ jobId, type: event.type, scheme: verdict.scheme }, 'webhook stored');
+      count(source, 'stored');
       return reply.code(200).send({ received: true, jobId });
     };
 

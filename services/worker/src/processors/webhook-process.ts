@@ -4,6 +4,7 @@ import type { Processor } from './types.js';
 export const processWebhook: Processor<'webhook.process'> = async ({ payload, deps, log }) => {
   try {
     const outcome = await applyWebhookEvent(deps.db, payload, deps.webhookEffects);
+    deps.metrics?.webhooks.applied.inc({ type: String(payload.event.type ?? 'unknown'), outcome });
     log.info(
       { outcome, eventType: payload.event.type, locationId: payload.event.locationId },
       'webhook applied',
