@@ -30,7 +30,7 @@ export async function runGhlJob<T>(
       }
       // Our own budget knows the exact moment a slot frees: a little jitter spreads the wake-ups.
       // After a GHL 429 the window's end is a guess, so waiters are spread wider.
-      const spread = error.source === 'budget' ? 50 : Math.min(1000, error.waitMs * 0.2);
+      const spread = error.source === 'budget' ? 10 : Math.min(1000, error.waitMs * 0.2);
       const jitter = Math.random() * spread;
       await job.moveToDelayed(now() + error.waitMs + jitter, token);
       throw new DelayedError();
