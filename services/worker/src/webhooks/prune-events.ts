@@ -15,7 +15,7 @@ export async function pruneWebhookEvents(db: Db, retentionDays: number, now = ne
     const deleted = await db.execute(sql`
       delete from webhook_events where id in (
         select id from webhook_events
-        where status in ('processed', 'ignored') and received_at < ${cutoff}
+        where status in ('processed', 'ignored') and received_at < ${cutoff.toISOString()}::timestamptz
         limit ${BATCH}
       )`);
     const count = deleted.count ?? 0;
