@@ -7,6 +7,7 @@ import type { QueueEvents } from 'bullmq';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { adminRoutes } from './admin/admin-routes.js';
 import { observeRequests, readQueueGauges } from './admin/observe.js';
+import { docsRoutes } from './docs/docs-routes.js';
 import { installErrorHandling } from './http/errors.js';
 import { healthRoutes } from './routes/health.js';
 import { staffApiRoutes } from './routes/staff-api.js';
@@ -43,6 +44,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandling(app);
   observeRequests(app, metrics);
   await app.register(healthRoutes, { checks: readiness });
+  await app.register(docsRoutes);
   await app.register(ghlWebhookRoute, { webhooks: config.webhooks, queues, now, metrics });
   await app.register(adminRoutes, {
     db,

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { parseWith } from '../../http/parse-with.js';
 import { requireLocation } from '../../staff/api-key-auth.js';
 import { askWorker, type Discovery } from '../../staff/ask-worker.js';
+import { errorJson } from '../../staff/cita-json.js';
 import type { StaffDeps } from '../../staff/cita-writes.js';
 import { isValidTimeZone } from '../../staff/zoned-time.js';
 
@@ -30,20 +31,28 @@ const instant = z.union([
 /** `GET /api/ghl/calendars/?location_id=…`: the seed service's discovery shape, from cache or a worker. */
 export const listCalendarsSchemas = {
   querystring: z.object({ location_id: z.string().min(1), refresh: flag }),
-  response: z.object({
-    calendars: z.array(
-      z.object({
-        id: z.string(),
-        name: z.string(),
-        description: z.string(),
-        timezone: z.string(),
-        isActive: z.boolean(),
-      }),
-    ),
-    location_id: z.string(),
-    total: z.number().int(),
-    success: z.literal(true),
-  }),
+  response: {
+    200: z.object({
+      calendars: z.array(
+        z.object({
+          id: z.string(),
+          name: z.string(),
+          description: z.string(),
+          timezone: z.string(),
+          isActive: z.boolean(),
+        }),
+      ),
+      location_id: z.string(),
+      total: z.number().int(),
+      success: z.literal(true),
+    }),
+    400: errorJson,
+    401: errorJson,
+    403: errorJson,
+    502: errorJson,
+    503: errorJson,
+    504: errorJson,
+  },
 };
 
 /** `GET /api/ghl/calendars/{id}/free-slots`: GHL's free slots by day, in the requested zone. */
@@ -62,13 +71,21 @@ export const freeSlotsSchemas = {
       message: 'the range is at most 31 days',
       path: ['end'],
     }),
-  response: z.object({
-    calendar_id: z.string(),
-    location_id: z.string(),
-    timezone: z.string(),
-    slots: z.record(z.string(), z.array(z.string())),
-    success: z.literal(true),
-  }),
+  response: {
+    200: z.object({
+      calendar_id: z.string(),
+      location_id: z.string(),
+      timezone: z.string(),
+      slots: z.record(z.string(), z.array(z.string())),
+      success: z.literal(true),
+    }),
+    400: errorJson,
+    401: errorJson,
+    403: errorJson,
+    502: errorJson,
+    503: errorJson,
+    504: errorJson,
+  },
 };
 
 export function calendarRoutes(app: FastifyInstance, deps: CalendarRouteDeps): void {

@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import { replayWebhooksSchema } from '../admin/admin-routes.js';
+import { freeSlotsSchemas, listCalendarsSchemas } from '../routes/calendars/calendars.js';
+import { cancelCitaSchemas } from '../routes/citas/cancel-cita.js';
+import { createCitaSchemas } from '../routes/citas/create-cita.js';
+import { getCitaSchemas } from '../routes/citas/get-cita.js';
+import { listCitasSchemas } from '../routes/citas/list-citas.js';
+import { updateCitaSchemas } from '../routes/citas/update-cita.js';
+import { locationSettingsSchemas } from '../routes/locations/location-settings.js';
+import { errorJson } from '../staff/cita-json.js';
+
+export interface RouteSchemas {
+  params?: z.ZodType;
+  querystring?: z.ZodType;
+  headers?: z.ZodType;
+  body?: z.ZodType;
+  response?: Record<number, z.ZodType>;
+}
+
+export interface DocumentedRoute {
+  method: 'get' | 'post' | 'put';
+  /** OpenAPI path template, e.g. `/api/ghl/citas/{id}/`. */
+  path: string;
+  summary: string;
+  tag: 'Citas' | 'Calendars' | 'Locations' | 'Webhooks' | 'Operations';
+  auth: 'staff' | 'admin' | 'ghl-signature' | 'workflow-hmac';
+  schemas: RouteSchemas;
+}
+
+const received = {
+  200: z.object({ received: z.literal(true), jobId: z.string() }),
+  400: errorJson,
+  401: errorJson,
+  413: errorJson,
+  415: errorJson,
+  429: errorJson,
+};
+
+/**
+ * Every route a client or operator calls, with the zod schemas the handlers validate with:
+ * the OpenAPI document is generated from these, so it cannot drift from what is enforced.
+ */
+export const documentedRoutes: DocumentedRoute[] = [
+  {
+    method: 'get',
+    path: '/api/ghl/citas/',
+    summary: 'List citas',
+    tag: 'Citas',
+    auth: 'staff',
+    schemas: listCitasSchemas,
+  },
+  {
+    method: 'post',
+    path: '/api/ghl/citas/',
+    summary: 'Book a cita (synced to GHL by a worker)',
+    tag: 'Citas',
+    auth: 'staff',
+    schemas: createCitaSchemas,
+  },
+  {
+    method: 'get',
+    path: '/api/ghl/citas/{id}/',
+    summary: 'Get a cita',
+    tag: 'Citas',
+    auth: 'staff',
+    schemas: getCitaSchemas,
+  },
+  {
+    method: 'put',
+    path: '/api/ghl/citas/{id}/',
+    summary: 'Move or edit a cita',
+    tag: 'Citas',
+    auth: 'staff',
+    schemas: updateCitaSchemas,
+  },
+  {
+    method: 'post',
+    path: '/api/ghl/citas/{id}/cancel/',
+    summary: 'Cancel a cita',
+    tag: 'Citas',
+    auth: 'staff',
+    schemas: cancelCitaSchemas,
+  },
+  {
+    method: 'get',
+    path: '/api/ghl/calendars/',
+    summary: "A location's GHL calendars (cached)",
+    tag: 'Calendars',
+    auth: 'staff',
+    schemas: listCalendarsSchemas,
+  },
+  {
+    method: 'get',
+    path: '/api/ghl/calendars/{id}/free-slots',
+    summary: "A calendar's free slots (cached briefly)",
+    tag: 'Calendars',
+    auth: 'staff',
+    schemas: freeSlotsSchemas,
+  },
+  {
+    method: 'get',
+    path: '/api/ghl/locations/{id}/settings',
+    summary: "A location's booking rules",
+    tag: 'Locations',
+    auth: 'staff',
+    schemas: { params: locationSettingsSchemas.params, response: locationSettingsSchemas.response },
+  },
+  {
+    method: 'put',
+    path: '/api/ghl/locations/{id}/settings',
+    summary: "Change a location's booking rules",
+    tag: 'Locations',
+    auth: 'staff',
+    schemas: locationSettingsSchemas,
+  },
+  {
+    method: 'post',
+    path: '/api/webhooks/ghl/',
+    summary: 'GHL webhook receiver (Ed25519 X-GHL-Signature over the raw body)',
+    tag: 'Webhooks',
+    auth: 'ghl-signature',
+    schemas: { body: z.record(z.string(), z.unknown()), response: received },
+  },
+  {
+    method: 'post',
+    path: '/api/webhooks/ghl/workflow',
+    summary: 'GHL workflow custom webhooks (HMAC-SHA256 under GHL_WEBHOOK_SECRET)',
+    tag: 'Webhooks',
+    auth: 'workflow-hmac',
+    schemas: { body: z.record(z.string(), z.unknown()), response: received },
+  },
+  {
+    method: 'post',
+    path: '/admin/webhooks/replay',
+    summary: 'Replay failed webhook events by id or since a time',
+    tag: 'Operations',
+    auth: 'admin',
+    schemas: {
+      body: replayWebhooksSchema,
+      response: {
+        200: z.object({ replayed: z.number().int(), ids: z.array(z.number().int()) }),
+        400: errorJson,
+        401: errorJson,
+      },
+    },
+  },
+];
