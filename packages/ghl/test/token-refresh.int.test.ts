@@ -218,6 +218,35 @@ describe('token refresh', () => {
     await sandbox.admin.clearFaults();
   }, 20_000);
 
+  test('an INSTALL under an agency whose token we hold mints the location token', async ({
+    config,
+    database,
+    redis,
+  }) => {
+    const rig = ghlFor(sandboxConfig(config, sandbox), database.db, redis);
+    const companyId = `agency-${Date.now()}`;
+    const seeded = await sandbox.admin.seed({ companies: [{ id: companyId }], locations: [{ companyId }] });
+    const location = seeded.locations[0];
+    if (!location) throw new Error('no location');
+    await sandbox.admin.seed({ calendars: [{ locationId: location.id }] });
+    expect(await rig.tokens.installFromCompany(location.companyId, location.id)).toBe(false);
+    const company = await sandbox.admin.mintTokens({ companyId: location.companyId });
+    await rig.store.save({
+      resourceId: location.companyId,
+      userType: 'Company',
+      accessToken: company.access_token,
+      refreshToken: company.refresh_token,
+      expiresAt: new Date(Date.now() + company.expires_in * 1000),
+    });
+    expect(await rig.tokens.installFromCompany(location.companyId, location.id)).toBe(true);
+    expect(await rig.store.get(location.id)).toMatchObject({
+      userType: 'Location',
+      companyId: location.companyId,
+      status: 'active',
+    });
+    expect(await rig.client.listCalendars(location.id)).toHaveLength(1);
+  });
+
   test('no token appears in any log line the GHL client wrote', async ({ config, database, redis }) => {
     const rig = ghlFor(sandboxConfig(config, sandbox), database.db, redis);
     const location = await installedLocation(rig);

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { QueueName } from './define-job.js';
 import { citaSync } from './definitions/cita-sync.js';
-import { ghlCalendars, ghlFreeSlots } from './definitions/ghl-reads.js';
+import { ghlCalendars, ghlFreeSlots, ghlInstallLocation } from './definitions/ghl-reads.js';
 import { reconcileAll, reconcileLocation, webhooksPrune } from './definitions/maintenance.js';
 import { outboxSweep } from './definitions/outbox-sweep.js';
 import { webhookProcess } from './definitions/webhook-process.js';
@@ -13,6 +13,7 @@ export const jobRegistry = {
   [outboxSweep.name]: outboxSweep,
   [ghlCalendars.name]: ghlCalendars,
   [ghlFreeSlots.name]: ghlFreeSlots,
+  [ghlInstallLocation.name]: ghlInstallLocation,
   [reconcileAll.name]: reconcileAll,
   [reconcileLocation.name]: reconcileLocation,
   [webhooksPrune.name]: webhooksPrune,

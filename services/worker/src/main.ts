@@ -47,6 +47,7 @@ const workers = createWorkers({
     citaSync: createGhlCitaSync(database.db, ghl.client),
     queues,
     ghl: ghl.client,
+    ghlTokens: ghl.tokens,
     schedules: config.schedules,
     discoveryCache: new DiscoveryCache(connection, config.redis.queuePrefix, config.discovery),
     metrics,

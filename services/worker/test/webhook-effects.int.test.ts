@@ -1,4 +1,4 @@
-import { citas, ghlContacts, ghlInstalls, ghlTokens, webhookEvents } from '@ghl-bridge/db';
+import { citas, ghlContacts, ghlInstalls, ghlTokens, outbox, webhookEvents } from '@ghl-bridge/db';
 import { sha256Hex } from '@ghl-bridge/jobs';
 import { appointmentEvent, contactEvent, test } from '@ghl-bridge/testing';
 import { UnrecoverableError } from 'bullmq';
@@ -188,6 +188,14 @@ describe('contact and install webhooks', () => {
       resourceId: 'loc_install_1',
       installed: true,
     });
+    // The location's token is promised to a worker job in the same transaction (outbox).
+    const promised = await database.db.select().from(outbox);
+    expect(promised).toEqual([
+      expect.objectContaining({
+        jobName: 'ghl.install-location',
+        payload: { locationId: 'loc_install_1', companyId: 'comp1' },
+      }),
+    ]);
     await deliver(database.db, { type: 'UNINSTALL', ...base, timestamp: iso(0), webhookId: 'uninst-1' });
     expect((await database.db.select().from(ghlInstalls))[0]).toMatchObject({ installed: false });
     expect(await database.db.select().from(ghlTokens)).toEqual([]);

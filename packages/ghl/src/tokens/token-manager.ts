@@ -128,12 +128,7 @@ export class TokenManager {
     }
     if (stored.userType === 'Location' && stored.companyId) {
       try {
-        const company = await this.accessToken(stored.companyId);
-        const minted = await this.deps.oauth.locationToken(
-          company.accessToken,
-          stored.companyId,
-          stored.resourceId,
-        );
+        const minted = await this.mintFromCompany(stored.companyId, stored.resourceId);
         const grant = await this.storeRotated(stored, minted);
         this.deps.metrics.refreshes.inc({ outcome: 'minted_from_company' });
         this.deps.log.info({ resourceId: stored.resourceId }, 'location token minted from the company token');
@@ -148,6 +143,36 @@ export class TokenManager {
     this.deps.metrics.needsReauth.inc();
     this.deps.log.error({ resourceId: stored.resourceId, reason }, 'GHL install needs re-authorisation');
     throw new GhlNeedsReauthError(stored.resourceId, reason);
+  }
+
+  /**
+   * An INSTALL for a location under an agency whose company token we hold: mint the location's
+   * own token now. Returns false when no company token is stored (the location's own OAuth
+   * authorisation will bring its tokens); an install that already has working tokens is kept.
+   */
+  async installFromCompany(companyId: string, locationId: string): Promise<boolean> {
+    const existing = await this.deps.store.get(locationId);
+    if (existing?.status === 'active') return true;
+    const company = await this.deps.store.get(companyId);
+    if (!company || company.status !== 'active' || company.userType !== 'Company') return false;
+    const minted = await this.mintFromCompany(companyId, locationId);
+    await this.deps.store.save({
+      resourceId: locationId,
+      userType: 'Location',
+      companyId,
+      accessToken: minted.access_token,
+      refreshToken: minted.refresh_token,
+      expiresAt: new Date(this.now() + minted.expires_in * 1000),
+      scopes: minted.scope,
+    });
+    await this.deps.cache.drop(locationId);
+    this.deps.log.info({ locationId, companyId }, 'location token minted from the company token on install');
+    return true;
+  }
+
+  private async mintFromCompany(companyId: string, locationId: string): Promise<TokenResponse> {
+    const company = await this.accessToken(companyId);
+    return this.deps.oauth.locationToken(company.accessToken, companyId, locationId);
   }
 
   private async storeRotated(stored: StoredTokens, response: TokenResponse): Promise<AccessGrant> {

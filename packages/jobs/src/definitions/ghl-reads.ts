@@ -35,3 +35,16 @@ export const ghlFreeSlots = defineJob({
   }),
   options: readOptions,
 });
+
+/** After an INSTALL webhook: mint the location's token from the agency token, when we hold one. */
+export const ghlInstallLocation = defineJob({
+  name: 'ghl.install-location',
+  queue: 'maintenance',
+  schema: z.object({ locationId: z.string().min(1), companyId: z.string().min(1) }),
+  options: {
+    attempts: 8,
+    backoff: { type: 'exponential', delay: 2000, jitter: 0.5 },
+    removeOnComplete: { age: 24 * 3600 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  },
+});

@@ -1,6 +1,11 @@
 import { processCitaSync } from './cita-sync.js';
 import { processGhlCalendars, processGhlFreeSlots } from './ghl-reads.js';
-import { processReconcileAll, processReconcileLocation, processWebhooksPrune } from './maintenance.js';
+import {
+  processGhlInstallLocation,
+  processReconcileAll,
+  processReconcileLocation,
+  processWebhooksPrune,
+} from './maintenance.js';
 import { processOutboxSweep } from './outbox-sweep.js';
 import type { Processors } from './types.js';
 import { processWebhook } from './webhook-process.js';
@@ -15,6 +20,7 @@ export const processors: Processors = {
   'reconcile.all': processReconcileAll,
   'reconcile.location': processReconcileLocation,
   'webhooks.prune': processWebhooksPrune,
+  'ghl.install-location': processGhlInstallLocation,
 };
 
 export type { Processor, ProcessorContext, Processors, WorkerDeps } from './types.js';

@@ -46,3 +46,20 @@ export const processWebhooksPrune: Processor<'webhooks.prune'> = async ({ deps, 
   log.info({ deleted, retentionDays: deps.schedules.webhookRetentionDays }, 'webhook events pruned');
   return { deleted };
 };
+
+export const processGhlInstallLocation: Processor<'ghl.install-location'> = async ({
+  payload,
+  job,
+  token,
+  deps,
+  log,
+}) => {
+  const tokens = deps.ghlTokens;
+  if (!tokens) throw new UnrecoverableError('this worker has no GHL token manager configured');
+  const minted = await runGhlJob(job, token, () =>
+    tokens.installFromCompany(payload.companyId, payload.locationId),
+  );
+  if (!minted)
+    log.info(payload, 'install recorded; no company token held, so the location brings its own via OAuth');
+  return { minted };
+};

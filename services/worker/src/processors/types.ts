@@ -1,6 +1,6 @@
 import type { Config } from '@ghl-bridge/config';
 import type { Db } from '@ghl-bridge/db';
-import type { GhlClient } from '@ghl-bridge/ghl';
+import type { GhlClient, TokenManager } from '@ghl-bridge/ghl';
 import type { DiscoveryCache, JobName, JobPayload, Queues } from '@ghl-bridge/jobs';
 import type { Logger, Metrics } from '@ghl-bridge/observability';
 import { type Job, UnrecoverableError } from 'bullmq';
@@ -19,6 +19,8 @@ export interface WorkerDeps {
   queues: Queues;
   /** The GHL client, for jobs that read GHL (discovery, reconciliation); absent in tests that need none. */
   ghl?: GhlClient | undefined;
+  /** Token manager, for installs that mint a location token from the company token. */
+  ghlTokens?: TokenManager | undefined;
   /** Reconciliation window and the retention of finished webhook events. */
   schedules?: Omit<Config['schedules'], 'reconcileEveryMs'> | undefined;
   /** Where GHL reads are kept for ingress to answer from. */

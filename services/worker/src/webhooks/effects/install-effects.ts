@@ -1,4 +1,4 @@
-import { ghlInstalls, ghlTokens } from '@ghl-bridge/db';
+import { addToOutbox, ghlInstalls, ghlTokens } from '@ghl-bridge/db';
 import { UnrecoverableError } from 'bullmq';
 import { eq, lt } from 'drizzle-orm';
 import { z } from 'zod';
@@ -39,9 +39,20 @@ async function record(tx: Parameters<WebhookEffect>[0], raw: Record<string, unkn
   return { resourceId, applied: written.length > 0 };
 }
 
-/** The app was installed: remember it. Tokens arrive through the OAuth callback (or the company token). */
-export const install: WebhookEffect = async (tx, raw) =>
-  (await record(tx, raw, true)).applied ? 'processed' : 'ignored';
+/**
+ * The app was installed: remember it, and for a location under an agency, promise (through the
+ * outbox, in this transaction) a job that mints its token from the company token if we hold one.
+ */
+export const install: WebhookEffect = async (tx, raw) => {
+  const { resourceId, applied } = await record(tx, raw, true);
+  if (!applied) return 'ignored';
+  const { locationId, companyId } = installEvent.parse(raw);
+  if (locationId && companyId) {
+    const jobId = `install-${resourceId}-${Date.now()}`;
+    await addToOutbox(tx, { jobName: 'ghl.install-location', jobId, payload: { locationId, companyId } });
+  }
+  return 'processed';
+};
 
 /** The app was removed: forget its tokens, as GHL has revoked them; later calls fail as needing re-auth. */
 export const uninstall: WebhookEffect = async (tx, raw) => {
