@@ -154,7 +154,7 @@ export class TokenManager {
     const existing = await this.deps.store.get(locationId);
     if (existing?.status === 'active') return true;
     const company = await this.deps.store.get(companyId);
-    if (!company || company.status !== 'active' || company.userType !== 'Company') return false;
+    if (company?.status !== 'active' || company.userType !== 'Company') return false;
     const minted = await this.mintFromCompany(companyId, locationId);
     await this.deps.store.save({
       resourceId: locationId,
