@@ -1,0 +1,102 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDatabase, type Database, ensureDatabase, runMigrations } from '@ghl-bridge/db';
+import { Cleanup } from './cleanup.js';
+import { freePort } from './ports.js';
+import { OwnPostgres } from './postgres-server.js';
+import { type Child, spawnService, stopChild, waitForLog } from './processes.js';
+import { OwnRedis } from './redis-server.js';
+import { waitFor } from './wait.js';
+
+export interface StackOptions {
+  /** Ed25519 SPKI PEM that ingress verifies `x-ghl-signature` with. */
+  webhookPublicKey: string;
+  /** Extra environment for every service (GHL URLs, timeouts...). */
+  env?: Record<string, string>;
+}
+
+/**
+ * One suite's world: its own Redis and PostgreSQL, a migrated database, and the ingress and
+ * worker processes it spawns against them. Everything it starts is registered with `cleanup`,
+ * so `close()` (also called on failure) leaves no child, server or temp dir behind.
+ */
+export class Stack {
+  readonly cleanup = new Cleanup();
+  readonly dir: string;
+  redis!: OwnRedis;
+  postgres!: OwnPostgres;
+  database!: Database;
+  ingressUrl = '';
+  private readonly children: Child[] = [];
+  private serviceEnv: Record<string, string> = {};
+
+  constructor(
+    readonly name: string,
+    private readonly options: StackOptions,
+  ) {
+    this.dir = mkdtempSync(join(tmpdir(), `ghlb-chaos-${name}-`));
+    this.cleanup.add('temp dir', () => rmSync(this.dir, { recursive: true, force: true }));
+  }
+
+  async start(): Promise<void> {
+    this.redis = await OwnRedis.start(this.dir, this.cleanup);
+    this.postgres = await OwnPostgres.start(this.dir, this.cleanup);
+    const url = this.postgres.url('ghl_bridge');
+    await ensureDatabase(url);
+    await runMigrations(url);
+    this.database = createDatabase({ url, poolSize: 4 });
+    this.cleanup.add('harness db pool', () => this.database.close());
+    this.serviceEnv = {
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'info',
+      DATABASE_URL: url,
+      REDIS_URL: this.redis.url,
+      QUEUE_PREFIX: '{chaos}',
+      GHL_WEBHOOK_PUBLIC_KEY: this.options.webhookPublicKey,
+      WORKER_METRICS_PORT: '0',
+      // The schedulers would otherwise call GHL (or fail to) in the middle of the measurement.
+      RECONCILE_EVERY_MINUTES: '1440',
+      SHUTDOWN_TIMEOUT_MS: '5000',
+      ...this.options.env,
+    };
+  }
+
+  async startIngress(env: Record<string, string> = {}): Promise<Child> {
+    const port = await freePort(3400);
+    const child = this.spawn('ingress', 'ingress', { PORT: String(port), ...env });
+    this.ingressUrl = `http://127.0.0.1:${port}`;
+    await waitFor('ingress /healthz', async () => (await fetch(`${this.ingressUrl}/healthz`)).ok, {
+      timeoutMs: 60_000,
+      intervalMs: 300,
+    });
+    return child;
+  }
+
+  /** A worker process; resolves once it has said "worker started" (its queues are consuming). */
+  async startWorker(name: string, env: Record<string, string> = {}): Promise<Child> {
+    const child = this.spawn(name, 'worker', env);
+    await waitForLog(child, /"msg":"worker started"/);
+    return child;
+  }
+
+  private spawn(name: string, service: 'ingress' | 'worker', env: Record<string, string>): Child {
+    const logFile = join(this.dir, `${name}-${this.children.length}.log`);
+    const child = spawnService(name, service, { ...this.serviceEnv, ...env }, logFile);
+    this.children.push(child);
+    this.cleanup.add(name, () => stopChild(child, 6_000));
+    return child;
+  }
+
+  /** Every log line of every process started so far (workers restarted included). */
+  logs(prefix: string): string[] {
+    return this.children
+      .filter((c) => c.name.startsWith(prefix))
+      .flatMap((c) => c.log().split('\n'))
+      .filter(Boolean);
+  }
+
+  async close(): Promise<void> {
+    await this.cleanup.runAll();
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * Chaos suites: each starts its own Redis and PostgreSQL (ports 6390+/5440+, data under /tmp),
+ * spawns ingress and workers against them, breaks something, and checks the guarantees.
+ *
+ *   pnpm chaos                      every suite, one after the other
+ *   pnpm chaos duplicates ghl-faults  some of them
+ *   pnpm chaos --fast               the quick ones (for CI)
+ *
+ * Exit code 1 when a guarantee broke, 2 when a suite could not run at all.
+ */
+import { passed, publish, type SuiteReport } from './lib/report.js';
+import { duplicates } from './suites/duplicates.js';
+import { ghlFaults } from './suites/ghl-faults.js';
+import { killWorker } from './suites/kill-worker.js';
+import { postgresStop } from './suites/postgres-stop.js';
+import { redisRestart } from './suites/redis-restart.js';
+
+// CHAOS_SCALE shrinks the load for development runs (e.g. 0.1); the defaults are the real run.
+const scale = Number(process.env.CHAOS_SCALE ?? '1');
+const n = (full: number) => Math.max(20, Math.round(full * scale));
+
+const suites: Record<string, () => Promise<SuiteReport>> = {
+  duplicates: () => duplicates(n(10_000)),
+  'kill-worker': () => killWorker(n(4_000)),
+  'redis-restart': () => redisRestart(n(3_000)),
+  'postgres-stop': () => postgresStop(n(3_000)),
+  'ghl-faults': () => ghlFaults(n(100)),
+};
+const FAST = ['duplicates', 'ghl-faults'];
+
+const args = process.argv.slice(2).filter((a) => a !== '--');
+const named = args.filter((a) => !a.startsWith('--'));
+const unknown = named.filter((name) => !(name in suites));
+if (unknown.length > 0) {
+  console.error(`unknown suite(s): ${unknown.join(', ')}; known: ${Object.keys(suites).join(', ')}`);
+  process.exit(2);
+}
+const selected = named.length > 0 ? named : args.includes('--fast') ? FAST : Object.keys(suites);
+
+let exitCode = 0;
+const summary: string[] = [];
+for (const name of selected) {
+  const run = suites[name];
+  if (!run) continue;
+  try {
+    const report = await run();
+    publish(report);
+    if (!passed(report)) exitCode = Math.max(exitCode, 1);
+    summary.push(`${passed(report) ? 'PASS' : 'FAIL'}  ${name} (${report.seconds.toFixed(0)} s)`);
+  } catch (error) {
+    console.error(`[chaos ${name}] could not run: ${(error as Error).stack ?? error}`);
+    summary.push(`ERROR ${name}`);
+    exitCode = 2;
+  }
+}
+console.log(`\nchaos summary:\n  ${summary.join('\n  ')}`);
+process.exit(exitCode);
