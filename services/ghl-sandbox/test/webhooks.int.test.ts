@@ -131,4 +131,20 @@ describe('webhooks', () => {
     expect(receiver.received[0]?.json).toMatchObject({ appointment: { source: 'booking_widget' } });
     await w.sandbox.admin.setWebhook({ duplicateRate: 0 });
   });
+
+  it('delivers out of order when configured: an update can overtake the create it follows', async () => {
+    receiver.received.length = 0;
+    // Every create is held back; the updates made right after it are not.
+    await w.sandbox.admin.setWebhook({ outOfOrderRate: 1, reorderDelayMs: 150 });
+    const created = await w.sandbox.admin.uiCreateAppointment({
+      calendarId: w.calendarId,
+      contactId: w.contactId,
+      startTime: limaSlot(14, 30).iso,
+    });
+    await w.sandbox.admin.setWebhook({ outOfOrderRate: 0 });
+    await w.sandbox.admin.uiUpdateAppointment(created.id, { title: 'Control' });
+    await w.sandbox.admin.webhooksIdle();
+    const types = receiver.received.map((r) => r.json.type);
+    expect(types).toEqual(['AppointmentUpdate', 'AppointmentCreate']);
+  });
 });
