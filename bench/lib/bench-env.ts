@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { ensureDatabase, runMigrations } from '@ghl-bridge/db';
+import { Redis } from 'ioredis';
+import postgres from 'postgres';
+
+export const REDIS_URL = 'redis://127.0.0.1:6379';
+const POSTGRES = 'postgres://postgres@127.0.0.1:5432';
+
+/** Only databases named like this are ever created or dropped by a bench. */
+const BENCH_DB = /^ghl_bench_[a-z0-9_]+$/;
+
+/** A fresh, migrated `ghl_bench_<name>` database: dropped first, so every run starts empty. */
+export async function benchDatabase(name: string): Promise<string> {
+  const url = `${POSTGRES}/ghl_bench_${name}`;
+  await dropBenchDatabase(url);
+  await ensureDatabase(url);
+  await runMigrations(url);
+  return url;
+}
+
+export async function dropBenchDatabase(url: string): Promise<void> {
+  const name = new URL(url).pathname.slice(1);
+  if (!BENCH_DB.test(name)) throw new Error(`refusing to drop ${name}: not a bench database`);
+  const sql = postgres(`${POSTGRES}/postgres`, { max: 1, onnotice: () => {} });
+  try {
+    await sql`drop database if exists ${sql(name)} with (force)`;
+  } finally {
+    await sql.end();
+  }
+}
+
+/** A BullMQ prefix of its own; the {hash tag} matches the services' `{ghlb}` shape. */
+export function benchPrefix(): string {
+  return `{bench-${randomBytes(4).toString('hex')}}`;
+}
+
+/** Deletes every key under `prefix` (SCAN, never KEYS, so Redis keeps serving others). */
+export async function deleteKeys(redis: Redis, prefix: string): Promise<number> {
+  let cursor = '0';
+  let deleted = 0;
+  // `{`, `}` are not glob characters for Redis MATCH; only * ? [ ] \ need escaping.
+  const pattern = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}:*`;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) deleted += await redis.unlink(...keys);
+  } while (cursor !== '0');
+  return deleted;
+}
+
+export function newRedis(options: { worker?: boolean } = {}): Redis {
+  // BullMQ workers block on their connection and require maxRetriesPerRequest null.
+  return new Redis(REDIS_URL, options.worker ? { maxRetriesPerRequest: null } : {});
+}
+
+/** A port nothing listens on right now, for a child server that must be told its port. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}

@@ -1,0 +1,89 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+/** Repository root, so children resolve workspace packages exactly as `pnpm start` does. */
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface Child {
+  name: string;
+  pid: number;
+  /** Resident set size in MiB, read from /proc (Linux), or NaN once the process is gone. */
+  rssMiB(): Promise<number>;
+  /** SIGTERM (graceful shutdown), then SIGKILL if it has not exited within `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Starts a TypeScript entry in its own Node process (`node --import tsx`), the way the services
+ * run. Node is spawned directly, not through a wrapper, so `pid` is the process we measure.
+ * stdout is discarded (pino JSON); stderr is kept for the error message if the child dies early.
+ */
+export function spawnTs(name: string, entry: string, env: Record<string, string>): Child {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  let exited = false;
+  const exit = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      exited = true;
+      if (code && code !== 0 && !stopping) console.error(`[${name}] exited with ${code}:\n${stderr}`);
+      else if (signal === 'SIGKILL' && !stopping) console.error(`[${name}] killed`);
+      resolve();
+    }),
+  );
+  let stopping = false;
+  if (child.pid === undefined) throw new Error(`could not start ${name}`);
+  const pid = child.pid;
+  return {
+    name,
+    pid,
+    async rssMiB() {
+      const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+      const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+      return kb ? Number(kb) / 1024 : Number.NaN;
+    },
+    async stop(graceMs = 10_000) {
+      if (exited) return;
+      stopping = true;
+      child.kill('SIGTERM');
+      const killed = await Promise.race([exit.then(() => false), sleep(graceMs).then(() => true)]);
+      if (killed) {
+        child.kill('SIGKILL');
+        await exit;
+      }
+    },
+  };
+}
+
+/** Polls `check` every `everyMs` until it returns true; throws after `timeoutMs` (no bench hangs). */
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  everyMs = 50,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await sleep(everyMs);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+/** True once something accepts HTTP on this port (any status). */
+export async function httpUp(url: string): Promise<boolean> {
+  try {
+    await fetch(url, { signal: AbortSignal.timeout(500) });
+    return true;
+  } catch {
+    return false;
+  }
+}
