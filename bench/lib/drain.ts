@@ -1,0 +1,75 @@
+import { jobRegistry } from '@ghl-bridge/jobs';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { type Child, waitFor } from './child.js';
+
+export interface WebhookJob {
+  id: string;
+  data: Record<string, unknown>;
+}
+
+/** Fills the `webhooks` queue, paused, so no worker starts before every process is connected. */
+export async function fillPaused(redis: Redis, prefix: string, jobs: readonly WebhookJob[]): Promise<Queue> {
+  const queue = new Queue('webhooks', { connection: redis, prefix });
+  await queue.pause();
+  const { options } = jobRegistry['webhook.process'];
+  for (let i = 0; i < jobs.length; i += 1000) {
+    await queue.addBulk(
+      jobs.slice(i, i + 1000).map((job) => ({
+        name: 'webhook.process',
+        data: job.data,
+        opts: { ...options, jobId: job.id },
+      })),
+    );
+  }
+  return queue;
+}
+
+export interface Drained {
+  jobs: number;
+  failed: number;
+  seconds: number;
+  perSecond: number;
+}
+
+/**
+ * Resumes the queue once `workers` processes are connected, waits for every job to finish, and
+ * times first-to-last completion from the completed set, whose scores are BullMQ's finish times
+ * (so neither process start-up nor our polling interval is counted).
+ */
+export async function drain(
+  redis: Redis,
+  prefix: string,
+  queue: Queue,
+  workers: number,
+  total: number,
+  children: Child[],
+): Promise<Drained> {
+  await waitFor(
+    `${workers} worker process(es)`,
+    async () => (await queue.getWorkersCount()) >= workers,
+    60_000,
+    100,
+  );
+  await queue.resume();
+  let failed = 0;
+  await waitFor(
+    `${total} jobs`,
+    async () => {
+      const counts = await queue.getJobCounts('completed', 'failed');
+      failed = counts.failed ?? 0;
+      return (counts.completed ?? 0) + failed >= total;
+    },
+    300_000,
+    100,
+  );
+  const key = `${prefix}:webhooks:completed`;
+  const client = redis;
+  const [, first] = await client.zrange(key, '0', '0', 'WITHSCORES');
+  const [, last] = await client.zrange(key, '-1', '-1', 'WITHSCORES');
+  const completed = await client.zcard(key);
+  const seconds = (Number(last) - Number(first)) / 1000;
+  await Promise.all(children.map((child) => child.stop()));
+  // n jobs finishing over the span between the first and last finish: n - 1 intervals.
+  return { jobs: completed, failed, seconds, perSecond: (completed - 1) / seconds };
+}

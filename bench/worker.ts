@@ -1,0 +1,160 @@
+/**
+ * Worker throughput: 20,000 `webhook.process` jobs, 30 % of them repeat deliveries of an event
+ * already in the batch, applied to Postgres by one worker process and then by two
+ * (services/worker/src/main.ts); in the same run a BullMQ no-op worker process drains the same
+ * jobs at the same concurrency as the baseline. Afterwards every distinct event must have exactly
+ * one webhook_events row and one cita. Run alone: pnpm --filter @ghl-bridge/bench bench:worker
+ */
+import { randomInt } from 'node:crypto';
+import postgres from 'postgres';
+import {
+  benchDatabase,
+  benchPrefix,
+  deleteKeys,
+  dropBenchDatabase,
+  newRedis,
+  REDIS_URL,
+} from './lib/bench-env.js';
+import { type Child, spawnTs } from './lib/child.js';
+import { type Drained, drain, fillPaused, type WebhookJob } from './lib/drain.js';
+import { fmt, markdownTable, publish } from './lib/report.js';
+import { appointmentCreate, webhookJobPayload } from './lib/webhooks.js';
+
+const TOTAL = Number(process.env.BENCH_WORKER_JOBS ?? 20_000);
+const DISTINCT = Math.round(TOTAL * 0.7);
+const CONCURRENCY = 50;
+
+// Distinct events, then repeat deliveries of random ones (same body, same webhookId), shuffled.
+// Repeats get their own job ids: ingress would fold a repeat into the waiting job, but once that
+// job is removed (or two deliveries race) the repeat reaches the worker, and Postgres must stop it.
+const bodies = Array.from({ length: DISTINCT }, (_, i) => JSON.stringify(appointmentCreate(i)));
+const jobs: WebhookJob[] = bodies.map((raw, i) => ({ id: `wh-e${i}`, data: webhookJobPayload(raw) }));
+for (let i = 0; jobs.length < TOTAL; i++) {
+  const original = randomInt(DISTINCT);
+  jobs.push({ id: `wh-e${original}-r${i}`, data: webhookJobPayload(bodies[original] as string) });
+}
+for (let i = jobs.length - 1; i > 0; i--) {
+  const j = randomInt(i + 1);
+  [jobs[i], jobs[j]] = [jobs[j] as WebhookJob, jobs[i] as WebhookJob];
+}
+
+interface Row extends Drained {
+  name: string;
+  rows?: number;
+  distinctRows?: number;
+  citas?: number;
+  unfinished?: number;
+}
+
+const redis = newRedis();
+const databaseUrl = await benchDatabase('worker');
+const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+const rows: Row[] = [];
+
+async function phase(name: string, spawn: (prefix: string) => Child[], workers: number): Promise<Drained> {
+  const prefix = benchPrefix();
+  try {
+    const queue = await fillPaused(redis, prefix, jobs);
+    const drained = await drain(redis, prefix, queue, workers, TOTAL, spawn(prefix));
+    await queue.close();
+    console.log(`${name}: ${fmt(drained.perSecond)} jobs/s`);
+    return drained;
+  } finally {
+    await deleteKeys(redis, prefix);
+  }
+}
+
+const workerEnv = (prefix: string) => ({
+  NODE_ENV: 'development',
+  // warn: a JSON line per job would be measured as well (and the baseline logs nothing).
+  LOG_LEVEL: 'warn',
+  DATABASE_URL: databaseUrl,
+  REDIS_URL,
+  QUEUE_PREFIX: prefix,
+  WORKER_CONCURRENCY: String(CONCURRENCY),
+  WORKER_METRICS_PORT: '0',
+});
+
+try {
+  rows.push({
+    name: 'BullMQ no-op, 1 process (baseline)',
+    ...(await phase('no-op', (p) => [spawnTs('noop', 'bench/lib/noop-worker.ts', workerEnv(p))], 1)),
+  });
+  for (const processes of [1, 2]) {
+    await sql`truncate webhook_events, citas cascade`;
+    const drained = await phase(
+      `${processes} worker(s)`,
+      (p) =>
+        Array.from({ length: processes }, (_, i) =>
+          spawnTs(`worker-${i}`, 'services/worker/src/main.ts', workerEnv(p)),
+        ),
+      processes,
+    );
+    const [check] = await sql<{ rows: number; distinct: number; unfinished: number; citas: number }[]>`
+      select count(*)::int as rows, count(distinct webhook_id)::int as distinct,
+             count(*) filter (where status not in ('processed', 'ignored'))::int as unfinished,
+             (select count(*)::int from citas) as citas
+      from webhook_events`;
+    rows.push({
+      name: `ghl-bridge worker, ${processes} process${processes > 1 ? 'es' : ''}`,
+      ...drained,
+      rows: check?.rows ?? 0,
+      distinctRows: check?.distinct ?? 0,
+      citas: check?.citas ?? 0,
+      unfinished: check?.unfinished ?? 0,
+    });
+  }
+} finally {
+  await sql.end();
+  redis.disconnect();
+  await dropBenchDatabase(databaseUrl);
+}
+
+const [noop, one, two] = rows as [Row, Row, Row];
+const exact = (r: Row) =>
+  r.rows === DISTINCT &&
+  r.distinctRows === DISTINCT &&
+  r.citas === DISTINCT &&
+  r.unfinished === 0 &&
+  r.failed === 0;
+await publish({
+  name: 'worker',
+  title: 'Worker: webhook events applied per second',
+  command: 'pnpm --filter @ghl-bridge/bench bench:worker',
+  method: [
+    `${fmt(TOTAL)} \`webhook.process\` jobs (${fmt(DISTINCT)} distinct AppointmentCreate events plus`,
+    `${fmt(TOTAL - DISTINCT)} repeat deliveries with the same webhookId and body, shuffled) enqueued directly,`,
+    'in the payload ingress stores (signatures are checked at ingress; the ingress bench covers that), into a',
+    'paused queue; the queue is resumed once every process is connected. Rate = jobs / (last finish − first',
+    `finish), from BullMQ's completed set. Concurrency ${CONCURRENCY} per process, LOG_LEVEL=warn.`,
+  ].join(' '),
+  tables: [
+    markdownTable(
+      ['Run', 'jobs/s', 'ratio to no-op', 'seconds', 'completed', 'failed', 'event rows', 'citas'],
+      rows.map((r) => [
+        r.name,
+        fmt(r.perSecond),
+        fmt(r.perSecond / noop.perSecond, 2),
+        fmt(r.seconds, 1),
+        fmt(r.jobs),
+        r.failed,
+        r.rows === undefined ? '–' : fmt(r.rows),
+        r.citas === undefined ? '–' : fmt(r.citas),
+      ]),
+    ),
+    `Two processes / one: **${fmt(two.perSecond / one.perSecond, 2)} ×**`,
+  ],
+  targets: [
+    { what: '≥ 2,500 events/s, one process', met: one.perSecond >= 2500, detail: fmt(one.perSecond) },
+    {
+      what: 'two processes ≥ 1.7 × one',
+      met: two.perSecond >= 1.7 * one.perSecond,
+      detail: `${fmt(two.perSecond / one.perSecond, 2)} ×`,
+    },
+    {
+      what: `exactly one row and one cita per distinct event (${fmt(DISTINCT)}), none lost or failed`,
+      met: exact(one) && exact(two),
+      detail: `1 process: ${one.rows}/${one.citas}; 2: ${two.rows}/${two.citas}; unfinished ${one.unfinished}/${two.unfinished}`,
+    },
+  ],
+});
