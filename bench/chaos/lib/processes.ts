@@ -104,3 +104,6 @@ export async function killHard(child: Child): Promise<void> {
 export function tail(text: string, lines = 15): string {
   return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
+
+/** pino lines at warn or above (level 40+): what a post-mortem wants from a chatty log. */
+export const warnings = (lines: string[]) => lines.filter((l) => /"level":(4|5|6)0/.test(l));

@@ -36,7 +36,12 @@ export class Stack {
     private readonly options: StackOptions,
   ) {
     this.dir = mkdtempSync(join(tmpdir(), `ghlb-chaos-${name}-`));
-    this.cleanup.add('temp dir', () => rmSync(this.dir, { recursive: true, force: true }));
+    // CHAOS_KEEP_LOGS=1 keeps the process logs for a post-mortem (the servers are stopped anyway).
+    this.cleanup.add('temp dir', () =>
+      process.env.CHAOS_KEEP_LOGS === '1'
+        ? console.log(`chaos ${name}: logs kept in ${this.dir}`)
+        : rmSync(this.dir, { recursive: true, force: true }),
+    );
   }
 
   async start(): Promise<void> {

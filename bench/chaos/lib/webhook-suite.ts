@@ -1,5 +1,5 @@
 import type { Child } from './processes.js';
-import { tail } from './processes.js';
+import { tail, warnings } from './processes.js';
 import type { Check, SuiteReport } from './report.js';
 import { formatStatuses, type SendOptions, type SendResult, sendWebhooks } from './sender.js';
 import { Stack } from './stack.js';
@@ -107,6 +107,6 @@ function printLogTails(stack: Stack): void {
   for (const prefix of ['ingress', 'worker']) {
     const lines = stack.logs(prefix);
     if (lines.length > 0)
-      console.error(`--- last lines of ${prefix} logs ---\n${tail(lines.join('\n'), 10)}`);
+      console.error(`--- last lines of ${prefix} logs ---\n${tail(warnings(lines).join('\n'), 10)}`);
   }
 }
