@@ -49,6 +49,20 @@ async function expireEverywhere(rig: ReturnType<typeof ghlFor>, locationId: stri
   await rig.store.compareAndSet(stored.version, { ...stored, expiresAt: new Date(Date.now() - 1000) });
 }
 
+/** Someone outside ghl-bridge uses our refresh token: GHL rotates it away from us. */
+async function spendRefreshToken(refreshToken: string) {
+  await fetch(`${sandbox.url}/oauth/token`, {
+    method: 'POST',
+    body: new URLSearchParams({
+      client_id: sandbox.clientId,
+      client_secret: sandbox.clientSecret,
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+      user_type: 'Location',
+    }),
+  });
+}
+
 function spawnWorker(env: Record<string, string>): ChildProcessWithoutNullStreams {
   const script = fileURLToPath(new URL('./fixtures/refresh-storm.ts', import.meta.url));
   return spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env } });
@@ -117,16 +131,7 @@ describe('token refresh', () => {
     const rig = ghlFor(sandboxConfig(config, sandbox), database.db, redis);
     const location = await installedLocation(rig);
     // Someone else (outside ghl-bridge) used our refresh token: GHL has rotated it away.
-    await fetch(`${sandbox.url}/oauth/token`, {
-      method: 'POST',
-      body: new URLSearchParams({
-        client_id: sandbox.clientId,
-        client_secret: sandbox.clientSecret,
-        grant_type: 'refresh_token',
-        refresh_token: location.tokens.refresh_token,
-        user_type: 'Location',
-      }),
-    });
+    await spendRefreshToken(location.tokens.refresh_token);
     await expireEverywhere(rig, location.id, location.tokens.access_token);
     const error = await rig.client.listCalendars(location.id).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GhlNeedsReauthError);
@@ -145,16 +150,7 @@ describe('token refresh', () => {
   }) => {
     const rig = ghlFor(sandboxConfig(config, sandbox), database.db, redis);
     const location = await installedLocation(rig, { companyToken: true });
-    await fetch(`${sandbox.url}/oauth/token`, {
-      method: 'POST',
-      body: new URLSearchParams({
-        client_id: sandbox.clientId,
-        client_secret: sandbox.clientSecret,
-        grant_type: 'refresh_token',
-        refresh_token: location.tokens.refresh_token,
-        user_type: 'Location',
-      }),
-    });
+    await spendRefreshToken(location.tokens.refresh_token);
     await expireEverywhere(rig, location.id, location.tokens.access_token);
     expect(await rig.client.listCalendars(location.id)).toHaveLength(1);
     expect(await rig.store.get(location.id)).toMatchObject({ status: 'active' });

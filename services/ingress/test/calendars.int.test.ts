@@ -4,7 +4,7 @@ import { createGhl } from '@ghl-bridge/ghl';
 import { type RunningSandbox, startSandbox } from '@ghl-bridge/ghl-sandbox';
 import { DiscoveryCache } from '@ghl-bridge/jobs';
 import { createLogger, createMetrics } from '@ghl-bridge/observability';
-import { type TestDatabase, test } from '@ghl-bridge/testing';
+import { type SandboxLocation, sandboxLocation, type TestDatabase, test } from '@ghl-bridge/testing';
 import { createWorkers, processors, webhookEffects } from '@ghl-bridge/worker';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
@@ -12,23 +12,11 @@ import { startTestApp } from './test-app.js';
 
 const log = createLogger({ name: 'test', level: 'silent' });
 let sandbox: RunningSandbox;
-let locationId: string;
-let calendarId: string;
-let tokens: { access_token: string; refresh_token: string };
+let location: SandboxLocation;
 
 beforeAll(async () => {
   sandbox = await startSandbox({ rateLimit: { max: 100_000 } });
-  const seeded = await sandbox.admin.seed({ locations: [{ timezone: 'America/Lima', mintTokens: true }] });
-  const location = seeded.locations[0];
-  if (!location?.tokens) throw new Error('no tokens');
-  locationId = location.id;
-  tokens = location.tokens;
-  calendarId =
-    (
-      await sandbox.admin.seed({
-        calendars: [{ locationId, name: 'Consultorio 1', description: 'Planta baja' }],
-      })
-    ).calendars[0] ?? '';
+  location = await sandboxLocation(sandbox, { description: 'Planta baja' });
 });
 afterAll(() => sandbox.close());
 
@@ -43,13 +31,7 @@ async function stack(
     discovery: { ...config.discovery, timeoutMs: 3000 },
   };
   const ghl = createGhl({ config: cfg, db: database.db, redis, log, metrics: createMetrics().ghl });
-  await ghl.store.save({
-    resourceId: locationId,
-    userType: 'Location',
-    accessToken: tokens.access_token,
-    refreshToken: tokens.refresh_token,
-    expiresAt: new Date(Date.now() + 3600_000),
-  });
+  await ghl.store.save(location.install);
   const ingress = await startTestApp({ config: cfg });
   const workers = withWorker
     ? createWorkers({
@@ -70,7 +52,7 @@ async function stack(
         },
       })
     : [];
-  const { secret } = await createApiKey(database.db, { name: 'rv3', locationIds: [locationId] });
+  const { secret } = await createApiKey(database.db, { name: 'rv3', locationIds: [location.locationId] });
   const get = (url: string) =>
     ingress.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${secret}` } });
   return {
@@ -90,28 +72,28 @@ describe('calendar discovery', () => {
   }) => {
     const s = await stack({ config, database, redis });
     try {
-      const cold = await s.get(`/api/ghl/calendars/?location_id=${locationId}`);
+      const cold = await s.get(`/api/ghl/calendars/?location_id=${location.locationId}`);
       expect(cold.statusCode).toBe(200);
       expect(cold.headers['x-cache']).toBe('miss');
       expect(cold.json()).toEqual({
         calendars: [
           {
-            id: calendarId,
+            id: location.calendarId,
             name: 'Consultorio 1',
             description: 'Planta baja',
             timezone: expect.any(String),
             isActive: true,
           },
         ],
-        location_id: locationId,
+        location_id: location.locationId,
         total: 1,
         success: true,
       });
-      const warm = await s.get(`/api/ghl/calendars?location_id=${locationId}`);
+      const warm = await s.get(`/api/ghl/calendars?location_id=${location.locationId}`);
       expect(warm.headers['x-cache']).toBe('hit');
       expect(warm.json()).toEqual(cold.json());
       expect(
-        (await s.get(`/api/ghl/calendars/?location_id=${locationId}&refresh=1`)).headers['x-cache'],
+        (await s.get(`/api/ghl/calendars/?location_id=${location.locationId}&refresh=1`)).headers['x-cache'],
       ).toBe('miss');
     } finally {
       await s.close();
@@ -126,13 +108,13 @@ describe('calendar discovery', () => {
     const s = await stack({ config, database, redis });
     try {
       const start = Date.now() + 86_400_000;
-      const url = `/api/ghl/calendars/${calendarId}/free-slots/?location_id=${locationId}&start=${start}&end=${start + 7 * 86_400_000}&timezone=America/Lima`;
+      const url = `/api/ghl/calendars/${location.calendarId}/free-slots/?location_id=${location.locationId}&start=${start}&end=${start + 7 * 86_400_000}&timezone=America/Lima`;
       const response = await s.get(url);
       expect(response.statusCode).toBe(200);
       const body = response.json();
       expect(body).toMatchObject({
-        calendar_id: calendarId,
-        location_id: locationId,
+        calendar_id: location.calendarId,
+        location_id: location.locationId,
         timezone: 'America/Lima',
         success: true,
       });
@@ -140,7 +122,7 @@ describe('calendar discovery', () => {
       expect(days.length).toBeGreaterThan(0);
       expect(days[0]?.[0]).toMatch(/-05:00$/);
       const tooLong = await s.get(
-        `/api/ghl/calendars/${calendarId}/free-slots?location_id=${locationId}&start=${start}&end=${start + 40 * 86_400_000}`,
+        `/api/ghl/calendars/${location.calendarId}/free-slots?location_id=${location.locationId}&start=${start}&end=${start + 40 * 86_400_000}`,
       );
       expect(tooLong.statusCode).toBe(400);
       expect(tooLong.json()).toMatchObject({ error: 'validation_failed' });
@@ -158,7 +140,7 @@ describe('calendar discovery', () => {
     try {
       expect((await s.get('/api/ghl/calendars/?location_id=someone-else')).statusCode).toBe(403);
       const started = Date.now();
-      const response = await s.get(`/api/ghl/calendars/?location_id=${locationId}`);
+      const response = await s.get(`/api/ghl/calendars/?location_id=${location.locationId}`);
       expect(response.statusCode).toBe(504);
       expect(response.json()).toEqual({ error: 'timeout', message: expect.any(String) });
       expect(Date.now() - started).toBeLessThan(4500);

@@ -3,7 +3,7 @@ import { type Cita, citas, getLocationSettings, insertCita, updateCita } from '@
 import { createGhl } from '@ghl-bridge/ghl';
 import { type RunningSandbox, startSandbox } from '@ghl-bridge/ghl-sandbox';
 import { createLogger, createMetrics } from '@ghl-bridge/observability';
-import { type TestDatabase, test } from '@ghl-bridge/testing';
+import { type SandboxLocation, sandboxLocation, type TestDatabase, test } from '@ghl-bridge/testing';
 import { eq } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
@@ -11,18 +11,11 @@ import { createGhlCitaSync } from '../src/citas/ghl-cita-sync.js';
 
 const log = createLogger({ name: 'test', level: 'silent' });
 let sandbox: RunningSandbox;
-let locationId: string;
-let calendarId: string;
-let tokens: { access_token: string; refresh_token: string };
+let location: SandboxLocation;
 
 beforeAll(async () => {
   sandbox = await startSandbox({ rateLimit: { max: 100_000 } });
-  const seeded = await sandbox.admin.seed({ locations: [{ timezone: 'America/Lima', mintTokens: true }] });
-  const location = seeded.locations[0];
-  if (!location?.tokens) throw new Error('no tokens');
-  locationId = location.id;
-  tokens = location.tokens;
-  calendarId = (await sandbox.admin.seed({ calendars: [{ locationId }] })).calendars[0] ?? '';
+  location = await sandboxLocation(sandbox);
 });
 afterAll(() => sandbox.close());
 
@@ -40,13 +33,7 @@ async function rig({ config, database, redis }: Fixtures) {
     log,
     metrics: createMetrics().ghl,
   });
-  await ghl.store.save({
-    resourceId: locationId,
-    userType: 'Location',
-    accessToken: tokens.access_token,
-    refreshToken: tokens.refresh_token,
-    expiresAt: new Date(Date.now() + 3600_000),
-  });
+  await ghl.store.save(location.install);
   const sync = createGhlCitaSync(database.db, ghl.client);
   const run = async (cita: Cita) => {
     const settings = await getLocationSettings(database.db, cita.locationId);
@@ -68,8 +55,8 @@ describe('cita.sync against the sandbox', () => {
     const start = new Date(Math.floor(Date.now() / 1000) * 1000 + 3 * 86_400_000);
     const end = new Date(start.getTime() + 30 * 60_000);
     let cita = await insertCita(database.db, {
-      locationId,
-      calendarId,
+      locationId: location.locationId,
+      calendarId: location.calendarId,
       patientName: 'Ana Quispe',
       patientEmail: 'ana.sync@example.com',
       startAt: start,
@@ -116,22 +103,22 @@ describe('cita.sync against the sandbox', () => {
     const start = new Date(Math.floor(Date.now() / 1000) * 1000 + 4 * 86_400_000);
     const end = new Date(start.getTime() + 30 * 60_000);
     const { contact } = await ghl.client.upsertContact({
-      locationId,
+      locationId: location.locationId,
       email: 'lost@example.com',
       name: 'Lost Answer',
     });
     // GHL created it, but the answer never reached us: our row has no GHL id and a spent attempt.
     const created = await ghl.client.createAppointment({
-      locationId,
-      calendarId,
+      locationId: location.locationId,
+      calendarId: location.calendarId,
       contactId: contact.id,
       startTime: start.toISOString(),
       endTime: end.toISOString(),
       ignoreFreeSlotValidation: true,
     });
     const cita = await insertCita(database.db, {
-      locationId,
-      calendarId,
+      locationId: location.locationId,
+      calendarId: location.calendarId,
       patientName: 'Lost Answer',
       ghlContactId: contact.id,
       startAt: start,

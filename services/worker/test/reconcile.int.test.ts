@@ -2,7 +2,7 @@ import { citas } from '@ghl-bridge/db';
 import { createGhl } from '@ghl-bridge/ghl';
 import { type RunningSandbox, startSandbox } from '@ghl-bridge/ghl-sandbox';
 import { createLogger, createMetrics } from '@ghl-bridge/observability';
-import { test } from '@ghl-bridge/testing';
+import { sandboxLocation, test } from '@ghl-bridge/testing';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { reconcileLocation } from '../src/reconcile/reconcile-location.js';
@@ -21,12 +21,9 @@ describe('reconciliation', () => {
     database,
     redis,
   }) => {
-    const seeded = await sandbox.admin.seed({ locations: [{ mintTokens: true }] });
-    const location = seeded.locations[0];
-    if (!location?.tokens) throw new Error('no tokens');
-    const { calendars, contacts } = await sandbox.admin.seed({
-      calendars: [{ locationId: location.id }],
-      contacts: [{ locationId: location.id, firstName: 'Ana', email: 'ana@example.com' }],
+    const location = await sandboxLocation(sandbox);
+    const { contacts } = await sandbox.admin.seed({
+      contacts: [{ locationId: location.locationId, firstName: 'Ana', email: 'ana@example.com' }],
     });
     const ghl = createGhl({
       config: { ...config, ghl: { ...config.ghl, apiBaseUrl: sandbox.url } },
@@ -35,20 +32,14 @@ describe('reconciliation', () => {
       log: createLogger({ name: 'test', level: 'silent' }),
       metrics: createMetrics().ghl,
     });
-    await ghl.store.save({
-      resourceId: location.id,
-      userType: 'Location',
-      accessToken: location.tokens.access_token,
-      refreshToken: location.tokens.refresh_token,
-      expiresAt: new Date(Date.now() + 3600_000),
-    });
+    await ghl.store.save(location.install);
     // Whole seconds: GHL (and the sandbox) keep appointment times to the second.
     const base = Math.floor(Date.now() / 1000) * 1000 + 2 * 86_400_000;
     const made = [];
     for (let i = 0; i < 3; i++) {
       made.push(
         await sandbox.admin.uiCreateAppointment({
-          calendarId: calendars[0] ?? '',
+          calendarId: location.calendarId,
           contactId: contacts[0] ?? '',
           startTime: new Date(base + i * 3600_000).toISOString(),
           endTime: new Date(base + i * 3600_000 + 1800_000).toISOString(),
@@ -56,7 +47,7 @@ describe('reconciliation', () => {
         }),
       );
     }
-    const reconcile = () => reconcileLocation(database.db, ghl.client, location.id, window);
+    const reconcile = () => reconcileLocation(database.db, ghl.client, location.locationId, window);
 
     expect(await reconcile()).toEqual({ created: 3, updated: 0, removed: 0 });
     const moved = new Date(base + 10 * 3600_000);

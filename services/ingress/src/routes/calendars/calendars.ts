@@ -15,6 +15,16 @@ export interface CalendarRouteDeps extends StaffDeps {
 }
 
 const DAY_MS = 86_400_000;
+
+/** What a discovery request can fail with: bad query, auth, and GHL or the queue being away. */
+const discoveryErrors = {
+  400: errorJson,
+  401: errorJson,
+  403: errorJson,
+  502: errorJson,
+  503: errorJson,
+  504: errorJson,
+};
 const flag = z
   .enum(['0', '1', 'true', 'false'])
   .optional()
@@ -46,12 +56,7 @@ export const listCalendarsSchemas = {
       total: z.number().int(),
       success: z.literal(true),
     }),
-    400: errorJson,
-    401: errorJson,
-    403: errorJson,
-    502: errorJson,
-    503: errorJson,
-    504: errorJson,
+    ...discoveryErrors,
   },
 };
 
@@ -79,12 +84,7 @@ export const freeSlotsSchemas = {
       slots: z.record(z.string(), z.array(z.string())),
       success: z.literal(true),
     }),
-    400: errorJson,
-    401: errorJson,
-    403: errorJson,
-    502: errorJson,
-    503: errorJson,
-    504: errorJson,
+    ...discoveryErrors,
   },
 };
 

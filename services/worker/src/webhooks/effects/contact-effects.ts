@@ -29,8 +29,15 @@ function parse(raw: Record<string, unknown>) {
   return { contact: parsed.data, data, name, at };
 }
 
-/** ContactCreate / ContactUpdate: keep the newest state; an older event changes nothing. */
-export const upsertContact: WebhookEffect = async (tx, raw) => {
+/**
+ * Writes the contact as this event describes it, unless we hold a newer event's state or a
+ * tombstone: a stale event, or a late create after a delete, changes nothing.
+ */
+async function writeContact(
+  tx: Parameters<WebhookEffect>[0],
+  raw: Record<string, unknown>,
+  deleted: boolean,
+) {
   const { contact, data, name, at } = parse(raw);
   const values = {
     id: contact.id,
@@ -40,7 +47,7 @@ export const upsertContact: WebhookEffect = async (tx, raw) => {
     phone: contact.phone ?? null,
     data,
     lastEventAt: at,
-    deletedAt: null,
+    deletedAt: deleted ? new Date() : null,
     updatedAt: new Date(),
   };
   const written = await tx
@@ -49,31 +56,14 @@ export const upsertContact: WebhookEffect = async (tx, raw) => {
     .onConflictDoUpdate({
       target: ghlContacts.id,
       set: values,
-      // A tombstone stays; a stale event is dropped.
       where: and(lt(ghlContacts.lastEventAt, at), isNull(ghlContacts.deletedAt)),
     })
     .returning({ id: ghlContacts.id });
   return written.length > 0 ? 'processed' : 'ignored';
-};
+}
+
+/** ContactCreate / ContactUpdate: keep the newest state. */
+export const upsertContact: WebhookEffect = (tx, raw) => writeContact(tx, raw, false);
 
 /** ContactDelete: a tombstone, so a late Create cannot resurrect the contact. */
-export const deleteContact: WebhookEffect = async (tx, raw) => {
-  const { contact, data, name, at } = parse(raw);
-  const values = {
-    id: contact.id,
-    locationId: contact.locationId,
-    name,
-    email: contact.email ?? null,
-    phone: contact.phone ?? null,
-    data,
-    lastEventAt: at,
-    deletedAt: new Date(),
-    updatedAt: new Date(),
-  };
-  const written = await tx
-    .insert(ghlContacts)
-    .values(values)
-    .onConflictDoUpdate({ target: ghlContacts.id, set: values, where: lt(ghlContacts.lastEventAt, at) })
-    .returning({ id: ghlContacts.id });
-  return written.length > 0 ? 'processed' : 'ignored';
-};
+export const deleteContact: WebhookEffect = (tx, raw) => writeContact(tx, raw, true);
