@@ -1,7 +1,7 @@
 export { defineJob, type JobDefinition, QUEUE_NAMES, type QueueName } from './define-job.js';
 export { citaSync, citaSyncJobId } from './definitions/cita-sync.js';
 export { ghlCalendars, ghlFreeSlots, ghlInstallLocation } from './definitions/ghl-reads.js';
-export { reconcileAll, reconcileLocation, webhooksPrune } from './definitions/maintenance.js';
+export { reconcileAll, reconcileLocation, retentionPrune } from './definitions/maintenance.js';
 export { OUTBOX_SWEEP_EVERY_MS, OUTBOX_SWEEP_SCHEDULER_ID, outboxSweep } from './definitions/outbox-sweep.js';
 export { webhookProcess } from './definitions/webhook-process.js';
 export { type CalendarSummary, DiscoveryCache, type FreeSlotsQuery } from './discovery-cache.js';

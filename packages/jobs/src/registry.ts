@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { QueueName } from './define-job.js';
 import { citaSync } from './definitions/cita-sync.js';
 import { ghlCalendars, ghlFreeSlots, ghlInstallLocation } from './definitions/ghl-reads.js';
-import { reconcileAll, reconcileLocation, webhooksPrune } from './definitions/maintenance.js';
+import { reconcileAll, reconcileLocation, retentionPrune } from './definitions/maintenance.js';
 import { outboxSweep } from './definitions/outbox-sweep.js';
 import { webhookProcess } from './definitions/webhook-process.js';
 
@@ -16,7 +16,7 @@ export const jobRegistry = {
   [ghlInstallLocation.name]: ghlInstallLocation,
   [reconcileAll.name]: reconcileAll,
   [reconcileLocation.name]: reconcileLocation,
-  [webhooksPrune.name]: webhooksPrune,
+  [retentionPrune.name]: retentionPrune,
 } as const;
 
 export type JobRegistry = typeof jobRegistry;

@@ -55,7 +55,7 @@ const workers = createWorkers({
 });
 await scheduleOutboxSweep(queues);
 await scheduleEvery(queues, 'reconcile.all', 'reconcile-all', config.schedules.reconcileEveryMs, {});
-await scheduleEvery(queues, 'webhooks.prune', 'webhooks-prune', 24 * 3600_000, {});
+await scheduleEvery(queues, 'retention.prune', 'retention-prune', 24 * 3600_000, {});
 const metricsServer = await startMetricsServer({
   host: config.http.host,
   port: config.worker.metricsPort,

@@ -1,7 +1,7 @@
-import { webhookEvents } from '@ghl-bridge/db';
+import { createApiKey, idempotencyKeys, webhookEvents } from '@ghl-bridge/db';
 import { test } from '@ghl-bridge/testing';
 import { describe, expect } from 'vitest';
-import { pruneWebhookEvents } from '../src/webhooks/prune-events.js';
+import { pruneIdempotencyKeys, pruneWebhookEvents } from '../src/webhooks/prune-events.js';
 
 describe('webhook retention', () => {
   test('deletes finished events past retention and keeps failed, unfinished and recent ones', async ({
@@ -28,5 +28,22 @@ describe('webhook retention', () => {
     expect(await pruneWebhookEvents(database.db, 30)).toBe(2);
     const left = await database.db.select({ status: webhookEvents.status }).from(webhookEvents);
     expect(left.map((r) => r.status).sort()).toEqual(['failed', 'processed', 'received']);
+  });
+
+  test('deletes idempotency keys older than a day', async ({ database }) => {
+    const { apiKey } = await createApiKey(database.db, { name: 'rv3', locationIds: ['loc'] });
+    const row = (key: string, createdAt: Date) => ({
+      apiKeyId: apiKey.id,
+      key,
+      requestHash: 'h',
+      responseStatus: 202,
+      responseBody: {},
+      createdAt,
+    });
+    await database.db
+      .insert(idempotencyKeys)
+      .values([row('old', new Date(Date.now() - 2 * 86_400_000)), row('new', new Date())]);
+    expect(await pruneIdempotencyKeys(database.db)).toBe(1);
+    expect((await database.db.select().from(idempotencyKeys)).map((r) => r.key)).toEqual(['new']);
   });
 });

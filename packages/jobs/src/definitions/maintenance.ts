@@ -24,9 +24,9 @@ export const reconcileLocation = defineJob({
   },
 });
 
-/** Delete finished webhook events past their retention; run daily by a job scheduler. */
-export const webhooksPrune = defineJob({
-  name: 'webhooks.prune',
+/** Retention, daily by a job scheduler: finished webhook events and old idempotency keys. */
+export const retentionPrune = defineJob({
+  name: 'retention.prune',
   queue: 'maintenance',
   schema: z.object({}),
   options: { attempts: 1, removeOnComplete: { count: 10 }, removeOnFail: { age: 7 * 24 * 3600 } },

@@ -4,7 +4,7 @@ import {
   processGhlInstallLocation,
   processReconcileAll,
   processReconcileLocation,
-  processWebhooksPrune,
+  processRetentionPrune,
 } from './maintenance.js';
 import { processOutboxSweep } from './outbox-sweep.js';
 import type { Processors } from './types.js';
@@ -19,7 +19,7 @@ export const processors: Processors = {
   'ghl.free-slots': processGhlFreeSlots,
   'reconcile.all': processReconcileAll,
   'reconcile.location': processReconcileLocation,
-  'webhooks.prune': processWebhooksPrune,
+  'retention.prune': processRetentionPrune,
   'ghl.install-location': processGhlInstallLocation,
 };
 

@@ -4,7 +4,7 @@ import { enqueue } from '@ghl-bridge/jobs';
 import { UnrecoverableError } from 'bullmq';
 import { and, eq } from 'drizzle-orm';
 import { reconcileLocation } from '../reconcile/reconcile-location.js';
-import { pruneWebhookEvents } from '../webhooks/prune-events.js';
+import { pruneIdempotencyKeys, pruneWebhookEvents } from '../webhooks/prune-events.js';
 import { type Processor, requireGhl } from './types.js';
 
 /** One reconciliation per location with working tokens; one job id per location, so runs never pile up. */
@@ -40,11 +40,13 @@ export const processReconcileLocation: Processor<'reconcile.location'> = async (
   return drift;
 };
 
-export const processWebhooksPrune: Processor<'webhooks.prune'> = async ({ deps, log }) => {
+export const processRetentionPrune: Processor<'retention.prune'> = async ({ deps, log }) => {
   if (!deps.schedules) throw new UnrecoverableError('this worker has no retention configured');
-  const deleted = await pruneWebhookEvents(deps.db, deps.schedules.webhookRetentionDays);
-  log.info({ deleted, retentionDays: deps.schedules.webhookRetentionDays }, 'webhook events pruned');
-  return { deleted };
+  const { webhookRetentionDays } = deps.schedules;
+  const webhookEvents = await pruneWebhookEvents(deps.db, webhookRetentionDays);
+  const idempotencyKeys = await pruneIdempotencyKeys(deps.db);
+  log.info({ webhookEvents, idempotencyKeys, webhookRetentionDays }, 'retention applied');
+  return { webhookEvents, idempotencyKeys };
 };
 
 export const processGhlInstallLocation: Processor<'ghl.install-location'> = async ({

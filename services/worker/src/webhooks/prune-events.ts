@@ -23,3 +23,15 @@ export async function pruneWebhookEvents(db: Db, retentionDays: number, now = ne
     if (count < BATCH) return total;
   }
 }
+
+/**
+ * Idempotency keys answer retries of one request; RV3 retries within minutes, so a day is
+ * ample (the IETF draft suggests at least 24 h). Older keys are deleted.
+ */
+export async function pruneIdempotencyKeys(db: Db, now = new Date()): Promise<number> {
+  const cutoff = new Date(now.getTime() - 86_400_000);
+  const deleted = await db.execute(
+    sql`delete from idempotency_keys where created_at < ${cutoff.toISOString()}::timestamptz`,
+  );
+  return deleted.count ?? 0;
+}
