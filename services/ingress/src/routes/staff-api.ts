@@ -11,6 +11,13 @@ import { locationSettingsRoutes } from './locations/location-settings.js';
 /** The staff API for RV3: every route here needs a Bearer API key scoped to the location. */
 export const staffApiRoutes: FastifyPluginAsync<CalendarRouteDeps> = async (app, deps) => {
   requireApiKey(app, deps.db);
+  // RV3 sends `Content-Type: application/json` on bodiless POSTs (cancel): an empty body is no
+  // body here, not a 400. Anything else goes through Fastify's own (prototype-safe) JSON parser.
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') return done(null, undefined);
+    return json(request, String(body), done);
+  });
   listCitasRoute(app, deps);
   getCitaRoute(app, deps);
   createCitaRoute(app, deps);
