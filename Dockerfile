@@ -11,6 +11,7 @@ COPY packages/db/package.json packages/db/
 COPY packages/ghl/package.json packages/ghl/
 COPY packages/jobs/package.json packages/jobs/
 COPY packages/observability/package.json packages/observability/
+COPY packages/secrets/package.json packages/secrets/
 COPY packages/testing/package.json packages/testing/
 COPY services/ingress/package.json services/ingress/
 COPY services/worker/package.json services/worker/

@@ -62,6 +62,17 @@ export const envSchema = z
         'must be 32 bytes, base64-encoded (openssl rand -base64 32)',
       )
       .optional(),
+    // Where GHL sends installers back with a code: this service's /oauth/callback, as registered in the app.
+    GHL_OAUTH_REDIRECT_URI: envUrl(/^https?:$/).optional(),
+    // GHL's authorisation page host (the sandbox serves a stand-in of its own).
+    GHL_MARKETPLACE_URL: envUrl(/^https?:$/).default('https://marketplace.gohighlevel.com'),
+    // Scopes asked for at install (space-separated), as the app is registered with GHL.
+    GHL_OAUTH_SCOPES: z
+      .string()
+      .min(1)
+      .default(
+        'calendars.readonly calendars/events.readonly calendars/events.write contacts.readonly contacts.write',
+      ),
     // Requests per window ghl-bridge allows itself per location: a little under GHL's 100 per 10 s.
     GHL_RATE_LIMIT_BURST: envInt(90, { min: 1 }),
     // Length of GHL's burst window in milliseconds (GHL: 10000; the sandbox may scale it down).

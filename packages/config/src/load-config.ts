@@ -60,6 +60,11 @@ function toConfig(e: Env) {
         locationId: e.GHL_LOCATION_ID,
       },
       requestTimeoutMs: e.GHL_REQUEST_TIMEOUT_MS,
+      oauth: {
+        redirectUri: e.GHL_OAUTH_REDIRECT_URI,
+        marketplaceUrl: e.GHL_MARKETPLACE_URL,
+        scopes: e.GHL_OAUTH_SCOPES,
+      },
       rateLimit: {
         burst: e.GHL_RATE_LIMIT_BURST,
         intervalMs: e.GHL_RATE_LIMIT_INTERVAL_MS,

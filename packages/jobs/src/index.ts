@@ -1,6 +1,12 @@
 export { defineJob, type JobDefinition, QUEUE_NAMES, type QueueName } from './define-job.js';
 export { citaSync, citaSyncJobId } from './definitions/cita-sync.js';
-export { ghlCalendars, ghlFreeSlots, ghlInstallLocation } from './definitions/ghl-reads.js';
+export {
+  ghlCalendars,
+  ghlFreeSlots,
+  ghlInstallLocation,
+  ghlOauthExchange,
+  oauthCodeKey,
+} from './definitions/ghl-reads.js';
 export { reconcileAll, reconcileLocation, retentionPrune } from './definitions/maintenance.js';
 export { OUTBOX_SWEEP_EVERY_MS, OUTBOX_SWEEP_SCHEDULER_ID, outboxSweep } from './definitions/outbox-sweep.js';
 export { webhookProcess } from './definitions/webhook-process.js';

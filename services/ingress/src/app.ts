@@ -5,11 +5,13 @@ import type { DiscoveryCache, Queues } from '@ghl-bridge/jobs';
 import type { Logger, Metrics } from '@ghl-bridge/observability';
 import type { QueueEvents } from 'bullmq';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
 import { adminRoutes } from './admin/admin-routes.js';
 import { observeRequests, readQueueGauges } from './admin/observe.js';
 import { docsRoutes } from './docs/docs-routes.js';
 import { installErrorHandling } from './http/errors.js';
 import { healthRoutes } from './routes/health.js';
+import { oauthRoutes } from './routes/oauth.js';
 import { staffApiRoutes } from './routes/staff-api.js';
 import { ghlWebhookRoute } from './webhooks/ghl-webhook-route.js';
 
@@ -21,6 +23,8 @@ export interface AppDeps {
   db: Db;
   /** GHL reads: answered from the cache, else asked of a worker over the `ghl-reads` queue. */
   discovery: { events: QueueEvents; cache: DiscoveryCache };
+  /** The producer's Redis connection (fails fast while Redis is away), for OAuth codes in flight. */
+  redis: Redis;
   /** Readiness probes: resolve when the dependency answers. */
   readiness: { redis: () => Promise<unknown>; postgres: () => Promise<unknown> };
   /** This process's Prometheus metrics, served at /metrics behind the admin token. */
@@ -31,7 +35,8 @@ export interface AppDeps {
 
 /** The HTTP app, apart from the process: tests drive it with `inject`, main.ts listens. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const { config, log, queues, db, readiness, discovery, metrics, now = Date.now } = deps;
+  const { config, log, queues, db, readiness, discovery, metrics, redis, now = Date.now } = deps;
+  const ask = { queues, events: discovery.events, timeoutMs: config.discovery.timeoutMs };
   const app = Fastify({
     // pino's Logger and Fastify's logger type differ only in generics; they are the same object.
     loggerInstance: log as FastifyBaseLogger,
@@ -62,7 +67,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     enqueueTimeoutMs: config.staffApi.enqueueTimeoutMs,
     now,
     cache: discovery.cache,
-    discovery: { queues, events: discovery.events, timeoutMs: config.discovery.timeoutMs },
+    discovery: ask,
+  });
+  await app.register(oauthRoutes, {
+    ghl: config.ghl,
+    redis,
+    queuePrefix: config.redis.queuePrefix,
+    discovery: ask,
+    now,
   });
   return app;
 }

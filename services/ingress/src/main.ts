@@ -25,6 +25,7 @@ const app = await buildApp({
   queues,
   db: database.db,
   discovery,
+  redis,
   metrics: createMetrics(),
   readiness: { redis: () => redis.ping(), postgres: () => database.sql`select 1` },
 });

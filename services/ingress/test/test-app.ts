@@ -47,6 +47,7 @@ export async function startTestApp({
     db: database.db,
     now,
     discovery,
+    redis,
     metrics: createMetrics(),
     readiness: { redis: () => redis.ping(), postgres: () => database.sql`select 1` },
   });

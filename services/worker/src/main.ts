@@ -48,6 +48,13 @@ const workers = createWorkers({
     queues,
     ghl: ghl.client,
     ghlTokens: ghl.tokens,
+    oauthExchange: {
+      redis: connection,
+      prefix: config.redis.queuePrefix,
+      key: config.ghl.tokens.encryptionKey,
+      installs: ghl.installs,
+      redirectUri: config.ghl.oauth.redirectUri,
+    },
     schedules: config.schedules,
     discoveryCache: new DiscoveryCache(connection, config.redis.queuePrefix, config.discovery),
     metrics,

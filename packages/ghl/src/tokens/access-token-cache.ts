@@ -1,5 +1,5 @@
+import { openSecret, sealSecret } from '@ghl-bridge/secrets';
 import type { Redis } from 'ioredis';
-import { decryptToken, encryptToken } from './token-crypto.js';
 
 export interface CachedAccessToken {
   accessToken: string;
@@ -27,13 +27,13 @@ export class AccessTokenCache {
       version: number;
       expiresAt: number;
     };
-    return { accessToken: decryptToken(this.key, token, resourceId), version, expiresAt };
+    return { accessToken: openSecret(this.key, token, resourceId), version, expiresAt };
   }
 
   async set(resourceId: string, entry: CachedAccessToken, now = Date.now()): Promise<void> {
     const ttl = entry.expiresAt - this.marginMs - now;
     if (ttl <= 0) return;
-    const token = encryptToken(this.key, entry.accessToken, resourceId);
+    const token = sealSecret(this.key, entry.accessToken, resourceId);
     await this.redis.set(
       this.keyFor(resourceId),
       JSON.stringify({ token, version: entry.version, expiresAt: entry.expiresAt }),

@@ -1,6 +1,6 @@
 import { type Db, ghlTokens } from '@ghl-bridge/db';
+import { openSecret, sealSecret } from '@ghl-bridge/secrets';
 import { and, eq, sql } from 'drizzle-orm';
-import { decryptToken, encryptToken } from './token-crypto.js';
 
 export interface TokenSet {
   resourceId: string;
@@ -32,8 +32,8 @@ export class TokenStore {
       resourceId: row.resourceId,
       userType: row.userType,
       companyId: row.companyId,
-      accessToken: decryptToken(this.key, row.accessTokenEnc, row.resourceId),
-      refreshToken: row.refreshTokenEnc ? decryptToken(this.key, row.refreshTokenEnc, row.resourceId) : null,
+      accessToken: openSecret(this.key, row.accessTokenEnc, row.resourceId),
+      refreshToken: row.refreshTokenEnc ? openSecret(this.key, row.refreshTokenEnc, row.resourceId) : null,
       expiresAt: row.expiresAt,
       scopes: row.scopes,
       version: row.version,
@@ -104,9 +104,9 @@ export class TokenStore {
       resourceId: tokens.resourceId,
       userType: tokens.userType,
       companyId: tokens.companyId ?? null,
-      accessTokenEnc: encryptToken(this.key, tokens.accessToken, tokens.resourceId),
+      accessTokenEnc: sealSecret(this.key, tokens.accessToken, tokens.resourceId),
       refreshTokenEnc: tokens.refreshToken
-        ? encryptToken(this.key, tokens.refreshToken, tokens.resourceId)
+        ? sealSecret(this.key, tokens.refreshToken, tokens.resourceId)
         : null,
       expiresAt: tokens.expiresAt,
       scopes: tokens.scopes ?? '',

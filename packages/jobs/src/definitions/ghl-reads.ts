@@ -36,6 +36,22 @@ export const ghlFreeSlots = defineJob({
   options: readOptions,
 });
 
+/**
+ * An installer came back from GHL with an authorisation code: a worker exchanges it and stores
+ * the tokens. The code itself waits in Redis, sealed, for ten minutes at most: never in job data.
+ */
+export const ghlOauthExchange = defineJob({
+  name: 'ghl.oauth-exchange',
+  queue: 'ghl-reads',
+  schema: z.object({
+    pendingId: z.uuid(),
+    userType: z.enum(['Location', 'Company']),
+    requestId: z.string().optional(),
+  }),
+  // Codes are single use: one attempt, so a failure is reported, never retried into a worse one.
+  options: { attempts: 1, removeOnComplete: { age: 600 }, removeOnFail: { age: 24 * 3600 } },
+});
+
 /** After an INSTALL webhook: mint the location's token from the agency token, when we hold one. */
 export const ghlInstallLocation = defineJob({
   name: 'ghl.install-location',
@@ -48,3 +64,6 @@ export const ghlInstallLocation = defineJob({
     removeOnFail: { age: 7 * 24 * 3600 },
   },
 });
+
+/** Where a sealed authorisation code waits for the worker. */
+export const oauthCodeKey = (prefix: string, pendingId: string) => `${prefix}:oauth-code:${pendingId}`;

@@ -25,7 +25,7 @@ export interface Discovery {
  * bounded time. Requests for the same thing within a few seconds share one job (and one GHL
  * call); a late answer still lands in the cache for the next request.
  */
-export async function askWorker<Name extends 'ghl.calendars' | 'ghl.free-slots'>(
+export async function askWorker<Name extends 'ghl.calendars' | 'ghl.free-slots' | 'ghl.oauth-exchange'>(
   discovery: Discovery,
   name: Name & JobName,
   payload: JobPayload<Name>,

@@ -1,4 +1,5 @@
 import { processCitaSync } from './cita-sync.js';
+import { processGhlOauthExchange } from './ghl-oauth-exchange.js';
 import { processGhlCalendars, processGhlFreeSlots } from './ghl-reads.js';
 import {
   processGhlInstallLocation,
@@ -21,6 +22,7 @@ export const processors: Processors = {
   'reconcile.location': processReconcileLocation,
   'retention.prune': processRetentionPrune,
   'ghl.install-location': processGhlInstallLocation,
+  'ghl.oauth-exchange': processGhlOauthExchange,
 };
 
 export type { Processor, ProcessorContext, Processors, WorkerDeps } from './types.js';

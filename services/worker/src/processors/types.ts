@@ -6,6 +6,7 @@ import type { Logger, Metrics } from '@ghl-bridge/observability';
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { CitaSync } from '../citas/cita-sync.js';
 import type { WebhookEffect } from '../webhooks/record-webhook-event.js';
+import type { OAuthExchangeDeps } from './ghl-oauth-exchange.js';
 
 /** What every processor may use; passed by hand, no container. */
 export interface WorkerDeps {
@@ -19,6 +20,8 @@ export interface WorkerDeps {
   queues: Queues;
   /** The GHL client, for jobs that read GHL (discovery, reconciliation); absent in tests that need none. */
   ghl?: GhlClient | undefined;
+  /** Installs through OAuth: the sealed code's whereabouts and the exchange. */
+  oauthExchange?: OAuthExchangeDeps | undefined;
   /** Token manager, for installs that mint a location token from the company token. */
   ghlTokens?: TokenManager | undefined;
   /** Reconciliation window and the retention of finished webhook events. */

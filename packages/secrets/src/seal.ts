@@ -1,10 +1,11 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
-// AES-256-GCM for tokens at rest (Postgres) and in the Redis cache. The resource id is bound as
-// additional data, so a ciphertext copied onto another location's row does not decrypt.
+// AES-256-GCM for secrets at rest: GHL tokens in Postgres and Redis, OAuth codes waiting for a
+// worker. The context (a resource id) is bound as additional data, so a ciphertext copied onto
+// another location's row does not decrypt.
 const FORMAT = 'v1';
 
-export function encryptToken(key: Buffer, plaintext: string, resourceId: string): string {
+export function sealSecret(key: Buffer, plaintext: string, resourceId: string): string {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(resourceId));
@@ -17,10 +18,9 @@ export function encryptToken(key: Buffer, plaintext: string, resourceId: string)
   ].join('.');
 }
 
-export function decryptToken(key: Buffer, sealed: string, resourceId: string): string {
+export function openSecret(key: Buffer, sealed: string, resourceId: string): string {
   const [format, iv, tag, body] = sealed.split('.');
-  if (format !== FORMAT || !iv || !tag || body === undefined)
-    throw new Error('unrecognised token ciphertext');
+  if (format !== FORMAT || !iv || !tag || body === undefined) throw new Error('unrecognised ciphertext');
   const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
   decipher.setAAD(Buffer.from(resourceId));
   decipher.setAuthTag(Buffer.from(tag, 'base64'));
