@@ -25,6 +25,7 @@ const SECURITY: Record<DocumentedRoute['auth'], Array<Record<string, string[]>>>
   admin: [{ adminToken: [] }, { adminBasic: [] }],
   'ghl-signature': [],
   'workflow-hmac': [],
+  public: [],
 };
 
 /** OpenAPI 3.0 for the documented routes, generated from the schemas the handlers enforce. */

@@ -7,6 +7,7 @@ import { getCitaSchemas } from '../routes/citas/get-cita.js';
 import { listCitasSchemas } from '../routes/citas/list-citas.js';
 import { updateCitaSchemas } from '../routes/citas/update-cita.js';
 import { locationSettingsSchemas } from '../routes/locations/location-settings.js';
+import { oauthCallbackSchemas } from '../routes/oauth.js';
 import { errorJson } from '../staff/cita-json.js';
 
 export interface RouteSchemas {
@@ -22,8 +23,8 @@ export interface DocumentedRoute {
   /** OpenAPI path template, e.g. `/api/ghl/citas/{id}/`. */
   path: string;
   summary: string;
-  tag: 'Citas' | 'Calendars' | 'Locations' | 'Webhooks' | 'Operations';
-  auth: 'staff' | 'admin' | 'ghl-signature' | 'workflow-hmac';
+  tag: 'Citas' | 'Calendars' | 'Locations' | 'Webhooks' | 'Install' | 'Operations';
+  auth: 'staff' | 'admin' | 'ghl-signature' | 'workflow-hmac' | 'public';
   schemas: RouteSchemas;
 }
 
@@ -128,6 +129,31 @@ export const documentedRoutes: DocumentedRoute[] = [
     tag: 'Webhooks',
     auth: 'workflow-hmac',
     schemas: { body: z.record(z.string(), z.unknown()), response: received },
+  },
+  {
+    method: 'get',
+    path: '/oauth/install',
+    summary: "Redirect an installer to GHL's authorisation page",
+    tag: 'Install',
+    auth: 'public',
+    schemas: { response: { 503: errorJson } },
+  },
+  {
+    method: 'get',
+    path: '/oauth/callback',
+    summary: 'GHL returns the installer here with a code; a worker exchanges it and stores the tokens',
+    tag: 'Install',
+    auth: 'public',
+    schemas: {
+      querystring: oauthCallbackSchemas.querystring,
+      response: {
+        200: z.object({ installed: z.literal(true), resource_id: z.string(), user_type: z.string() }),
+        400: errorJson,
+        502: errorJson,
+        503: errorJson,
+        504: errorJson,
+      },
+    },
   },
   {
     method: 'post',
