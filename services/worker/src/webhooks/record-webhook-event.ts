@@ -33,14 +33,21 @@ export async function applyWebhookEvent(
   effects: Readonly<Record<string, WebhookEffect>>,
 ): Promise<WebhookOutcome> {
   return db.transaction(async (tx) => {
-    await tx.insert(webhookEvents).values(toRow(delivery, 'received')).onConflictDoNothing();
-    const [row] = await tx
-      .select({ id: webhookEvents.id, status: webhookEvents.status })
-      .from(webhookEvents)
-      .where(matches(delivery))
-      .orderBy(webhookEvents.id)
-      .limit(1)
-      .for('update');
+    // A new event's row comes back from the insert, already ours until commit (a concurrent
+    // duplicate waits on the unique index). Only a repeat needs the second, locking read.
+    const [inserted] = await tx
+      .insert(webhookEvents)
+      .values(toRow(delivery, 'received'))
+      .onConflictDoNothing()
+      .returning({ id: webhookEvents.id, status: webhookEvents.status });
+    const [row] = inserted
+      ? [inserted]
+      : await tx
+          .select({ id: webhookEvents.id, status: webhookEvents.status })
+          .from(webhookEvents)
+          .where(matches(delivery))
+          .limit(1)
+          .for('update');
     if (!row) throw new Error('webhook event row vanished inside its own transaction');
     if (row.status === 'processed' || row.status === 'ignored') return 'duplicate';
 

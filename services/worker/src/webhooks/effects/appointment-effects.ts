@@ -1,6 +1,6 @@
 import { type Cita, citaStatus, citas, ghlContacts } from '@ghl-bridge/db';
 import { UnrecoverableError } from 'bullmq';
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Transaction, WebhookEffect } from '../record-webhook-event.js';
 import { eventTime, isStale } from './event-time.js';
@@ -31,7 +31,7 @@ export const upsertAppointment: WebhookEffect = async (tx, raw) => {
   const event = parse(raw);
   const { appointment: a } = event;
   const at = eventTime(a.dateUpdated, event.timestamp);
-  const cita = (await byGhlId(tx, a.id)) ?? (await ourUnconfirmedCreate(tx, event));
+  const cita = await targetOf(tx, event);
   if (!cita) {
     await insertFromGhl(tx, event, at, null);
     return 'processed';
@@ -107,26 +107,28 @@ async function byGhlId(tx: Transaction, ghlId: string): Promise<Cita | undefined
 }
 
 /**
- * The echo of a create we sent may arrive before our call returns, so before we know its GHL
- * id. It is recognised as our not-yet-linked cita at the same place and time.
+ * The cita this event is about, locked: the one linked to its GHL id, else our own not-yet-linked
+ * create at the same place and time. The echo of a create we sent may arrive before our call
+ * returns, so before we know its GHL id; one read answers both questions.
  */
-async function ourUnconfirmedCreate(tx: Transaction, event: AppointmentEvent): Promise<Cita | undefined> {
+async function targetOf(tx: Transaction, event: AppointmentEvent): Promise<Cita | undefined> {
   const a = event.appointment;
+  const ourUnconfirmedCreate = and(
+    eq(citas.locationId, event.locationId),
+    eq(citas.calendarId, a.calendarId),
+    eq(citas.startAt, new Date(a.startTime)),
+    eq(citas.endAt, new Date(a.endTime)),
+    eq(citas.source, 'rv3'),
+    isNull(citas.ghlAppointmentId),
+    isNull(citas.deletedAt),
+    inArray(citas.syncStatus, ['pending', 'syncing']),
+  );
   const [cita] = await tx
     .select()
     .from(citas)
-    .where(
-      and(
-        eq(citas.locationId, event.locationId),
-        eq(citas.calendarId, a.calendarId),
-        eq(citas.startAt, new Date(a.startTime)),
-        eq(citas.endAt, new Date(a.endTime)),
-        eq(citas.source, 'rv3'),
-        isNull(citas.ghlAppointmentId),
-        isNull(citas.deletedAt),
-        inArray(citas.syncStatus, ['pending', 'syncing']),
-      ),
-    )
+    .where(or(eq(citas.ghlAppointmentId, a.id), ourUnconfirmedCreate))
+    // The linked cita wins over an echo candidate.
+    .orderBy(sql`${citas.ghlAppointmentId} is null`)
     .limit(1)
     .for('update');
   return cita;
