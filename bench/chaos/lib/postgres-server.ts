@@ -63,7 +63,7 @@ export class OwnPostgres {
   }
 
   ready(): boolean {
-    const r = spawnSync(`${BIN}/pg_isready`, ['-h', '127.0.0.1', '-p', String(this.port)], {
+    const r = spawnSync(`${BIN}/pg_isready`, ['-h', '127.0.0.1', '-p', String(this.port), '-U', 'postgres'], {
       timeout: 5_000,
     });
     return r.status === 0;

@@ -29,6 +29,9 @@ export class Stack {
   database!: Database;
   ingressUrl = '';
   private readonly children: Child[] = [];
+  /** Workers that died on their own (not killed by the suite), with the last error they logged. */
+  readonly crashes: { name: string; error: string }[] = [];
+  private closing = false;
   private serviceEnv: Record<string, string> = {};
 
   constructor(
@@ -82,7 +85,27 @@ export class Stack {
   async startWorker(name: string, env: Record<string, string> = {}): Promise<Child> {
     const child = this.spawn(name, 'worker', env);
     await waitForLog(child, /"msg":"worker started"/);
+    this.supervise(child, name, env);
     return child;
+  }
+
+  /** Processes the suite killed on purpose; their exit is not a crash. */
+  readonly killedOnPurpose = new Set<Child>();
+
+  /**
+   * A worker that exits unexpectedly is recorded as a crash and started again after 1 s, as a
+   * process manager (compose `restart:`, systemd, Kubernetes) would: the suite then still shows
+   * whether the queue recovers, and the crash itself is reported as a broken guarantee.
+   */
+  private supervise(child: Child, name: string, env: Record<string, string>): void {
+    void child.exited.then(async () => {
+      if (this.closing || this.killedOnPurpose.has(child)) return;
+      const lines = child.log().trimEnd().split('\n');
+      const error = lines.find((l) => /Error|error/.test(l) && !l.startsWith('{')) ?? lines.at(-1) ?? '';
+      this.crashes.push({ name, error: error.trim().slice(0, 200) });
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      if (!this.closing) await this.startWorker(`${name}-after-crash`, env).catch(() => undefined);
+    });
   }
 
   private spawn(name: string, service: 'ingress' | 'worker', env: Record<string, string>): Child {
@@ -102,6 +125,7 @@ export class Stack {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await this.cleanup.runAll();
   }
 }

@@ -50,7 +50,15 @@ export async function runWebhookSuite(spec: WebhookSuiteSpec): Promise<SuiteRepo
     const sent = await sending;
     const outcome = await webhookOutcome(stack.database, events, sent, spec.settleMs);
     const late = (await spec.after?.({ stack, sent })) ?? {};
-    const checks = [...baseChecks(outcome, sent), ...(extra.checks ?? []), ...(late.checks ?? [])];
+    const crashes: Check = {
+      guarantee: 'worker processes survive the fault (no crash)',
+      ok: stack.crashes.length === 0,
+      detail:
+        stack.crashes.length === 0
+          ? 'no unexpected exit'
+          : `${stack.crashes.length} crashed and were restarted by the harness: ${stack.crashes[0]?.error}`,
+    };
+    const checks = [...baseChecks(outcome, sent), crashes, ...(extra.checks ?? []), ...(late.checks ?? [])];
     if (checks.some((c) => !c.ok)) printLogTails(stack);
     return {
       name: spec.name,

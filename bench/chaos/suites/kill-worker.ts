@@ -30,6 +30,7 @@ export function killWorker(events = 4_000): Promise<SuiteReport> {
         if (!victim) continue;
         const [row] = await stack.database.sql<{ n: number }[]>`
           select count(*)::int as n from webhook_events where status = 'processed'`;
+        stack.killedOnPurpose.add(victim);
         await killHard(victim);
         notes.push(
           `kill -9 ${victim.name} at ${Math.round(share * 100)}% of the stream (${row?.n} applied so far)`,
