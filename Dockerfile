@@ -6,6 +6,7 @@ FROM node:20.19-bookworm-slim AS deps
 WORKDIR /app
 RUN npm install -g --allow-scripts=pnpm pnpm@12.4.2
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
+COPY patches patches/
 COPY packages/config/package.json packages/config/
 COPY packages/db/package.json packages/db/
 COPY packages/ghl/package.json packages/ghl/

@@ -1,7 +1,11 @@
-import { GhlPermanentError, GhlTransientError } from './errors.js';
+import { waitAfter429 } from './budget/rate-budget.js';
+import { GhlPermanentError, GhlRateLimitedError, GhlTransientError } from './errors.js';
 import { GHL_VERSION, type GhlHttp, type GhlRequest } from './http/ghl-http.js';
 import { ghlMessage } from './http/interpret-response.js';
 import { type TokenResponse, tokenResponse } from './schemas.js';
+
+/** The wait after a 429 from the OAuth endpoints when GHL names none. */
+const OAUTH_RETRY_MS = 10_000;
 
 export interface OAuthClientCredentials {
   clientId: string;
@@ -65,7 +69,11 @@ export class OAuthApi {
       throw new GhlPermanentError(response.status, `unexpected token response: ${parsed.error.message}`);
     }
     const { message, traceId } = ghlMessage(response.body);
-    if (response.status >= 500 || response.status === 429) {
+    // A 429 is a wait, not a failure: the job is delayed without spending an attempt.
+    if (response.status === 429) {
+      throw new GhlRateLimitedError('oauth', waitAfter429(response.headers, OAUTH_RETRY_MS), 'ghl_429');
+    }
+    if (response.status >= 500) {
       throw new GhlTransientError(
         `${request.endpoint}: ${response.status} ${message}`,
         response.status,

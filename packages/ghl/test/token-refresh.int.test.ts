@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { type RunningSandbox, startSandbox } from '@ghl-bridge/ghl-sandbox';
 import { test } from '@ghl-bridge/testing';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { GhlNeedsReauthError } from '../src/index.js';
+import { GhlNeedsReauthError, GhlRateLimitedError } from '../src/index.js';
 import { capturedLogs, ghlFor, sandboxConfig } from './rig.js';
 
 let sandbox: RunningSandbox;
@@ -241,6 +241,21 @@ describe('token refresh', () => {
       status: 'active',
     });
     expect(await rig.client.listCalendars(location.id)).toHaveLength(1);
+  });
+
+  test('a 429 from /oauth/token is a wait (rate limited), not a failure, and the next try refreshes', async ({
+    config,
+    database,
+    redis,
+  }) => {
+    const rig = ghlFor(sandboxConfig(config, sandbox), database.db, redis);
+    const location = await installedLocation(rig);
+    await expireEverywhere(rig, location.id, location.tokens.access_token);
+    await sandbox.admin.setFaults([{ route: 'POST /oauth/token', errorRate: 1, status: 429, times: 1 }]);
+    await expect(rig.client.listCalendars(location.id)).rejects.toBeInstanceOf(GhlRateLimitedError);
+    expect(await rig.store.get(location.id)).toMatchObject({ status: 'active' });
+    expect(await rig.client.listCalendars(location.id)).toHaveLength(1);
+    await sandbox.admin.clearFaults();
   });
 
   test('no token appears in any log line the GHL client wrote', async ({ config, database, redis }) => {
