@@ -75,9 +75,15 @@ export class RateBudget {
     const intervalMs = numberHeader(headers['x-ratelimit-interval-milliseconds']) ?? this.config.intervalMs;
     const dailyRemaining = numberHeader(headers['x-ratelimit-daily-remaining']);
     const writes: Promise<unknown>[] = [];
-    // Keep a tenth of GHL's window as headroom for refresh retries and other callers.
-    if (max !== undefined && Math.floor(max * 0.9) < this.config.burst) {
-      writes.push(this.redis.set(learned, Math.max(1, Math.floor(max * 0.9)), 'PX', 24 * 3600_000));
+    // GHL's current limit, less a tenth of headroom for refresh retries and other callers. It is
+    // followed both ways: a limit GHL lowered and then restored must not slow us for long.
+    if (max !== undefined) {
+      const allowed = Math.max(1, Math.floor(max * 0.9));
+      writes.push(
+        allowed < this.config.burst
+          ? this.redis.set(learned, allowed, 'PX', 3600_000)
+          : this.redis.del(learned),
+      );
     }
     // Someone else spends this location's GHL budget too: stop until GHL's window has passed.
     if (remaining !== undefined && remaining <= 0)
