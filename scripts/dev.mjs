@@ -126,6 +126,14 @@ async function test() {
   if (!pnpmRun('exec', 'vitest', 'run', '--project', 'default')) fail('tests failed.');
   step('timing tests (one file at a time, so they measure without contention)');
   if (!pnpmRun('exec', 'vitest', 'run', '--project', 'timing')) fail('timing tests failed.');
+  // The fast fault suites start their own PostgreSQL and Redis on other ports, so they need the
+  // server binaries, not only a reachable server; where those are missing they are skipped, loudly.
+  if (quiet('which', ['redis-server']) && existsSync('/usr/lib/postgresql')) {
+    step('fault suites, fast (pnpm chaos --fast; the full set is pnpm chaos)');
+    if (!pnpmRun('chaos', '--fast')) fail('a fault suite broke a guarantee.');
+  } else {
+    step('fault suites skipped: they need redis-server and PostgreSQL server binaries installed locally');
+  }
 }
 
 /** No GHL credentials: run the bundled GHL sandbox and point everything at it, loudly. */

@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { chownSync, mkdirSync } from 'node:fs';
+import { chownSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Cleanup } from './cleanup.js';
 import { freePort } from './ports.js';
 import { waitFor } from './wait.js';
 
-const BIN = '/usr/lib/postgresql/15/bin';
+// Debian's layout: /usr/lib/postgresql/<major>/bin; the newest installed major is used.
+const BIN = `/usr/lib/postgresql/${readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a))[0] ?? '15'}/bin`;
 
 /**
  * A PostgreSQL cluster the suite owns: initdb into its temp dir, its own port (5440+), socket in

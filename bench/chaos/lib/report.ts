@@ -18,8 +18,8 @@ export interface SuiteReport {
 
 export const passed = (report: SuiteReport) => report.checks.every((c) => c.ok);
 
-/** Prints the suite's line and table, and writes bench/results/chaos-<name>.md. */
-export function publish(report: SuiteReport): void {
+/** Prints the suite's line and table, and (unless told not to) writes bench/results/chaos-<name>.md. */
+export function publish(report: SuiteReport, { write = true } = {}): void {
   const verdict = passed(report) ? 'PASS' : 'FAIL';
   const line = report.figures.map(([k, v]) => `${k} ${fmt(v)}`).join(' / ');
   const md = [
@@ -41,6 +41,7 @@ export function publish(report: SuiteReport): void {
   console.log(`\n[chaos ${report.name}] ${verdict} (${report.seconds.toFixed(1)} s): ${line}`);
   for (const c of report.checks) console.log(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.guarantee}: ${c.detail}`);
   for (const n of report.notes) console.log(`  note: ${n}`);
+  if (!write) return;
   const dir = new URL('../../results/', import.meta.url);
   mkdirSync(dir, { recursive: true });
   writeFileSync(new URL(`chaos-${report.name}.md`, dir), md);
