@@ -14,6 +14,7 @@ COPY packages/jobs/package.json packages/jobs/
 COPY packages/observability/package.json packages/observability/
 COPY packages/secrets/package.json packages/secrets/
 COPY packages/testing/package.json packages/testing/
+COPY packages/zoned-time/package.json packages/zoned-time/
 COPY services/ingress/package.json services/ingress/
 COPY services/worker/package.json services/worker/
 COPY services/ghl-sandbox/package.json services/ghl-sandbox/
