@@ -82,7 +82,8 @@ async function run(label: string, processes: number, burst: number): Promise<Row
     ...Array<{ id: string; calendarId: string }>,
   ];
   const queue = new Queue('pacing', { connection: redis, prefix });
-  const events = new QueueEvents('pacing', { connection: newRedis({ worker: true }), prefix });
+  const eventsConnection = newRedis({ worker: true });
+  const events = new QueueEvents('pacing', { connection: eventsConnection, prefix });
   await events.waitUntilReady();
   const workers: ChildProcessWithoutNullStreams[] = Array.from({ length: processes }, () =>
     spawn(process.execPath, ['--import', 'tsx', 'bench/lib/pacing-worker.ts'], {
@@ -131,6 +132,7 @@ async function run(label: string, processes: number, burst: number): Promise<Row
     await queue.obliterate({ force: true }).catch(() => {});
     await queue.close();
     await events.close();
+    eventsConnection.disconnect();
     await deleteKeys(redis, prefix);
   }
 }
