@@ -86,7 +86,7 @@ async function run(label: string, processes: number, burst: number): Promise<Row
   const events = new QueueEvents('pacing', { connection: eventsConnection, prefix });
   await events.waitUntilReady();
   const workers: ChildProcessWithoutNullStreams[] = Array.from({ length: processes }, () =>
-    spawn(process.execPath, ['--import', 'tsx', 'bench/lib/pacing-worker.ts'], {
+    spawn(process.execPath, ['--import', 'tsx', 'packages/ghl/test/fixtures/pacing-worker.ts'], {
       cwd: repoRoot,
       env: { ...process.env, ...env },
     }),
