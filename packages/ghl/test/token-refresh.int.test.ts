@@ -184,8 +184,11 @@ describe('token refresh', () => {
     const output = lines(doomed);
     expect((await output.next()).value).toBe('ready');
     doomed.stdin.write('go\n');
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Wait until it holds the lock (its refresh is then in flight: GHL answers after 2 s).
     const lockKey = `${cfg.redis.queuePrefix}:ghl:refresh-lock:${location.id}`;
+    for (let waited = 0; waited < 3000 && !(await redis.get(lockKey)); waited += 25) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
     expect(await redis.get(lockKey)).not.toBeNull(); // it dies holding the lock, mid-refresh
     doomed.kill('SIGKILL');
 
