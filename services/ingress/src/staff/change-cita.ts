@@ -12,7 +12,14 @@ import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../http/errors.js';
 import { requireLocation } from './api-key-auth.js';
 import { type CitaJson, toCitaJson } from './cita-json.js';
-import { assertSlotFree, enqueueSync, mapWriteError, promiseSync, type StaffDeps } from './cita-writes.js';
+import {
+  assertSlotFree,
+  enqueueSync,
+  mapWriteError,
+  promiseSync,
+  retryOnDeadlock,
+  type StaffDeps,
+} from './cita-writes.js';
 
 export interface ChangePlan {
   patch: Partial<Omit<NewCita, 'id' | 'version' | 'createdAt'>>;
@@ -41,22 +48,24 @@ export async function changeCita(
   let slot: SlotQuery | undefined;
   let result: { cita: Cita; outboxId: number | null };
   try {
-    result = await deps.db.transaction(async (tx) => {
-      const current = await lockCita(tx, id);
-      if (!current) throw new ApiError(404, 'not_found', `No cita ${id}`);
-      if (current.deletedAt) throw new ApiError(409, 'cita_deleted', 'The cita was deleted in GHL');
-      const decided = plan(current, settings);
-      if (decided === 'unchanged') return { cita: current, outboxId: null };
-      slot = decided.slot;
-      if (slot) await assertSlotFree(tx, slot);
-      const cita = await updateCita(tx, id, {
-        ...decided.patch,
-        syncStatus: 'pending',
-        syncError: null,
-        syncAttempts: 0,
-      });
-      return { cita, outboxId: await promiseSync(tx, cita, request.id) };
-    });
+    result = await retryOnDeadlock(() =>
+      deps.db.transaction(async (tx) => {
+        const current = await lockCita(tx, id);
+        if (!current) throw new ApiError(404, 'not_found', `No cita ${id}`);
+        if (current.deletedAt) throw new ApiError(409, 'cita_deleted', 'The cita was deleted in GHL');
+        const decided = plan(current, settings);
+        if (decided === 'unchanged') return { cita: current, outboxId: null };
+        slot = decided.slot;
+        if (slot) await assertSlotFree(tx, slot);
+        const cita = await updateCita(tx, id, {
+          ...decided.patch,
+          syncStatus: 'pending',
+          syncError: null,
+          syncAttempts: 0,
+        });
+        return { cita, outboxId: await promiseSync(tx, cita, request.id) };
+      }),
+    );
   } catch (error) {
     throw await mapWriteError(deps.db, error, slot);
   }

@@ -35,6 +35,22 @@ export async function assertSlotFree(tx: Executor, slot: SlotQuery): Promise<voi
 }
 
 /**
+ * Concurrent writes of overlapping slots wait on each other in the exclusion constraint, and
+ * Postgres may break such a wait as a deadlock (40P01), aborting one of them. Running it again
+ * lets it see the winner and answer 409 (or succeed, if the winner rolled back): a race is never
+ * a 500.
+ */
+export async function retryOnDeadlock<T>(run: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (postgresError(error)?.code !== '40P01' || attempt >= attempts) throw error;
+    }
+  }
+}
+
+/**
  * A write that lost the race to a concurrent one hits `citas_no_overlap` (23P01): the same 409,
  * with the winner looked up after the fact. Anything else is not the client's fault.
  */

@@ -11,6 +11,7 @@ import {
   enqueueSync,
   mapWriteError,
   promiseSync,
+  retryOnDeadlock,
   type StaffDeps,
 } from '../../staff/cita-writes.js';
 import {
@@ -107,7 +108,7 @@ export function createCitaRoute(app: FastifyInstance, deps: StaffDeps): void {
         return { cita, outboxId, json };
       });
     try {
-      written = await write();
+      written = await retryOnDeadlock(write);
     } catch (error) {
       // A concurrent twin with the same Idempotency-Key may have won: answer as it did.
       const replayed = await replayAfterFailure(deps.db, idempotency, reply);
