@@ -17,7 +17,7 @@ import {
   dropBenchDatabase,
   freePort,
   newRedis,
-  REDIS_URL,
+  sandboxEnv,
 } from './lib/bench-env.js';
 import { httpUp, spawnTs, waitFor } from './lib/child.js';
 import { fmt, markdownTable, percentile, publish } from './lib/report.js';
@@ -55,18 +55,11 @@ const redis = newRedis();
 const prefix = benchPrefix();
 const databaseUrl = await benchDatabase('latency');
 const database = createDatabase({ url: databaseUrl, poolSize: 2 });
-const env = {
+const env = sandboxEnv(sandbox, databaseUrl, prefix, {
   NODE_ENV: 'development',
   LOG_LEVEL: 'warn',
-  DATABASE_URL: databaseUrl,
-  REDIS_URL,
-  QUEUE_PREFIX: prefix,
-  GHL_API_BASE_URL: sandbox.url,
-  GHL_CLIENT_ID: sandbox.clientId,
-  GHL_CLIENT_SECRET: sandbox.clientSecret,
-  GHL_RATE_LIMIT_BURST: '100000',
   WORKER_METRICS_PORT: '0',
-};
+});
 const staff: number[] = [];
 const accepted: number[] = [];
 const direct: number[] = [];

@@ -22,7 +22,7 @@ import {
   deleteKeys,
   dropBenchDatabase,
   newRedis,
-  REDIS_URL,
+  sandboxEnv,
 } from './lib/bench-env.js';
 import { repoRoot } from './lib/child.js';
 import { fmt, markdownTable, publish } from './lib/report.js';
@@ -44,15 +44,11 @@ interface Row {
 
 async function run(label: string, processes: number, burst: number): Promise<Row> {
   const prefix = benchPrefix();
-  const env = {
-    DATABASE_URL: databaseUrl,
-    REDIS_URL,
-    QUEUE_PREFIX: prefix,
-    GHL_API_BASE_URL: sandbox.url,
+  const env = sandboxEnv(sandbox, databaseUrl, prefix, {
     GHL_RATE_LIMIT_BURST: String(burst),
     GHL_RATE_LIMIT_INTERVAL_MS: '1000',
     LOG_LEVEL: 'silent',
-  };
+  });
   const config = loadConfig(env);
   const ghl = createGhl({
     config,

@@ -18,7 +18,7 @@ import {
   deleteKeys,
   dropBenchDatabase,
   newRedis,
-  REDIS_URL,
+  sandboxEnv,
 } from './lib/bench-env.js';
 import { repoRoot } from './lib/child.js';
 import { fmt, markdownTable, publish } from './lib/report.js';
@@ -61,18 +61,11 @@ try {
   // ghl-bridge: a fresh pair, stored as an install would, then expired on both sides.
   const fresh = await sandbox.admin.mintTokens({ locationId: location.id });
   await sandbox.admin.expireTokens([fresh.access_token]);
-  const env = {
-    DATABASE_URL: databaseUrl,
-    REDIS_URL,
-    QUEUE_PREFIX: prefix,
-    GHL_API_BASE_URL: sandbox.url,
-    GHL_CLIENT_ID: sandbox.clientId,
-    GHL_CLIENT_SECRET: sandbox.clientSecret,
-    GHL_RATE_LIMIT_BURST: '100000',
+  const env = sandboxEnv(sandbox, databaseUrl, prefix, {
     LOG_LEVEL: 'silent',
     LOCATION_ID: location.id,
     CALLS: String(CALLS_PER_PROCESS),
-  };
+  });
   // Stored through the GHL package's own store, encrypted as an install would store it.
   const config = loadConfig(env);
   const ghl = createGhl({

@@ -62,3 +62,25 @@ export async function freePort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
+
+/**
+ * The environment a service process needs to talk to the GHL sandbox, on this bench's own
+ * database and queue prefix, with GHL's burst budget raised unless the bench is about budgets.
+ */
+export function sandboxEnv(
+  sandbox: { url: string; clientId: string; clientSecret: string },
+  databaseUrl: string,
+  prefix: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    GHL_API_BASE_URL: sandbox.url,
+    GHL_CLIENT_ID: sandbox.clientId,
+    GHL_CLIENT_SECRET: sandbox.clientSecret,
+    GHL_RATE_LIMIT_BURST: '100000',
+    ...extra,
+  };
+}

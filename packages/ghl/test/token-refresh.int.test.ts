@@ -29,16 +29,21 @@ async function installedLocation(rig: ReturnType<typeof ghlFor>, options: { comp
     expiresAt: new Date(Date.now() + location.tokens.expires_in * 1000),
   });
   if (options.companyToken) {
-    const company = await sandbox.admin.mintTokens({ companyId: location.companyId });
-    await rig.store.save({
-      resourceId: location.companyId,
-      userType: 'Company',
-      accessToken: company.access_token,
-      refreshToken: company.refresh_token,
-      expiresAt: new Date(Date.now() + company.expires_in * 1000),
-    });
+    await storeCompanyToken(rig, location.companyId);
   }
   return { ...location, tokens: location.tokens };
+}
+
+/** The agency (Company) token of a location's company, stored as an agency install would. */
+async function storeCompanyToken(rig: ReturnType<typeof ghlFor>, companyId: string) {
+  const company = await sandbox.admin.mintTokens({ companyId });
+  await rig.store.save({
+    resourceId: companyId,
+    userType: 'Company',
+    accessToken: company.access_token,
+    refreshToken: company.refresh_token,
+    expiresAt: new Date(Date.now() + company.expires_in * 1000),
+  });
 }
 
 /** Expires the token on both sides: GHL rejects it and our store says it is due. */
@@ -229,14 +234,7 @@ describe('token refresh', () => {
     if (!location) throw new Error('no location');
     await sandbox.admin.seed({ calendars: [{ locationId: location.id }] });
     expect(await rig.tokens.installFromCompany(location.companyId, location.id)).toBe(false);
-    const company = await sandbox.admin.mintTokens({ companyId: location.companyId });
-    await rig.store.save({
-      resourceId: location.companyId,
-      userType: 'Company',
-      accessToken: company.access_token,
-      refreshToken: company.refresh_token,
-      expiresAt: new Date(Date.now() + company.expires_in * 1000),
-    });
+    await storeCompanyToken(rig, location.companyId);
     expect(await rig.tokens.installFromCompany(location.companyId, location.id)).toBe(true);
     expect(await rig.store.get(location.id)).toMatchObject({
       userType: 'Location',
