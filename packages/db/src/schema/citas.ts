@@ -17,7 +17,7 @@ export const citaSource = pgEnum('cita_source', ['rv3', 'ghl']);
 
 /**
  * Statuses that hold their slot. Kept in step by hand with the `citas_no_overlap` exclusion
- * constraint (migrations/0003_cita_no_overlap.sql), which drizzle-kit cannot express.
+ * constraint (migrations/0003_cita_no_overlap.sql, rebuilt in 0005), which drizzle-kit cannot express.
  */
 export const SLOT_HOLDING_STATUSES = ['new', 'confirmed', 'showed', 'active', 'completed'] as const;
 
