@@ -31,6 +31,12 @@ export function createMetrics() {
         labelNames: ['type', 'outcome'],
         ...opts,
       }),
+      batchSize: new Histogram({
+        name: 'webhook_batch_events',
+        help: 'Webhook events applied per worker transaction (group commit; larger under load)',
+        buckets: [1, 2, 5, 10, 25, 50, 100, 250],
+        ...opts,
+      }),
     },
     queues: {
       depth: new Gauge({

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 
 // Factories for webhook bodies in the shapes GHL publishes (shared/ghl-examples/webhooks),
 // with the top-level `timestamp` and `webhookId` that signed deliveries carry.
@@ -66,5 +66,16 @@ export function contactEvent(
     timestamp: new Date().toISOString(),
     webhookId: randomUUID(),
     ...overrides,
+  };
+}
+
+/** The `webhook.process` payload ingress stores for one delivery of `event`'s body. */
+export function webhookDelivery(event: Record<string, unknown>) {
+  const raw = JSON.stringify(event);
+  return {
+    payloadHash: createHash('sha256').update(raw).digest('hex'),
+    webhookId: typeof event.webhookId === 'string' ? event.webhookId : undefined,
+    event,
+    receivedAt: new Date().toISOString(),
   };
 }

@@ -1,23 +1,15 @@
 import { citas, ghlContacts, ghlInstalls, ghlTokens, outbox, webhookEvents } from '@ghl-bridge/db';
-import { sha256Hex } from '@ghl-bridge/jobs';
-import { appointmentEvent, contactEvent, test } from '@ghl-bridge/testing';
+import { appointmentEvent, contactEvent, test, webhookDelivery } from '@ghl-bridge/testing';
 import { UnrecoverableError } from 'bullmq';
 import { eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
+import { applyWebhookEvent } from '../src/webhooks/apply-webhook-events.js';
 import { webhookEffects } from '../src/webhooks/effects/index.js';
-import { applyWebhookEvent } from '../src/webhooks/record-webhook-event.js';
 
 type Db = Parameters<typeof applyWebhookEvent>[0];
 
-function deliver(db: Db, event: Record<string, unknown>) {
-  const raw = JSON.stringify(event);
-  const webhookId = typeof event.webhookId === 'string' ? event.webhookId : undefined;
-  return applyWebhookEvent(
-    db,
-    { payloadHash: sha256Hex(raw), webhookId, event, receivedAt: new Date().toISOString() },
-    webhookEffects,
-  );
-}
+const deliver = (db: Db, event: Record<string, unknown>) =>
+  applyWebhookEvent(db, webhookDelivery(event), webhookEffects);
 
 const iso = (msFromNow: number) => new Date(Date.now() + msFromNow).toISOString();
 const appointmentOf = (event: Record<string, unknown>) => event.appointment as Record<string, string>;

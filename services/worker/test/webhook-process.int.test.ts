@@ -1,7 +1,7 @@
 import { webhookEvents } from '@ghl-bridge/db';
-import { closeQueues, createQueues, enqueue, sha256Hex, webhookJobId } from '@ghl-bridge/jobs';
+import { closeQueues, createQueues, enqueue, webhookJobId } from '@ghl-bridge/jobs';
 import { createLogger } from '@ghl-bridge/observability';
-import { appointmentEvent, test } from '@ghl-bridge/testing';
+import { appointmentEvent, test, webhookDelivery } from '@ghl-bridge/testing';
 import { type Job, UnrecoverableError } from 'bullmq';
 import { eq } from 'drizzle-orm';
 import { Redis } from 'ioredis';
@@ -9,8 +9,8 @@ import { afterAll, describe, expect, inject } from 'vitest';
 import { citaSyncNotConfigured } from '../src/citas/cita-sync.js';
 import { createWorkers, dispatch } from '../src/create-workers.js';
 import { processors, type WorkerDeps } from '../src/processors/index.js';
+import { applyWebhookEvent } from '../src/webhooks/apply-webhook-events.js';
 import { webhookEffects } from '../src/webhooks/effects/index.js';
-import { applyWebhookEvent, type WebhookDelivery } from '../src/webhooks/record-webhook-event.js';
 
 const log = createLogger({ name: 'test', level: 'silent' });
 // Producers the webhook processor never uses, but WorkerDeps carries for the outbox sweeper.
@@ -28,15 +28,7 @@ const deps = (db: WorkerDeps['db'], effects: WorkerDeps['webhookEffects'] = webh
   queues: idleQueues,
 });
 
-function delivery(event: Record<string, unknown> = appointmentEvent()): WebhookDelivery {
-  const raw = JSON.stringify(event);
-  return {
-    payloadHash: sha256Hex(raw),
-    webhookId: typeof event.webhookId === 'string' ? event.webhookId : undefined,
-    event,
-    receivedAt: new Date().toISOString(),
-  };
-}
+const delivery = (event: Record<string, unknown> = appointmentEvent()) => webhookDelivery(event);
 
 const rowsFor = (db: Parameters<typeof applyWebhookEvent>[0], hash: string) =>
   db.select().from(webhookEvents).where(eq(webhookEvents.payloadHash, hash));

@@ -5,7 +5,7 @@ import type { DiscoveryCache, JobName, JobPayload, Queues } from '@ghl-bridge/jo
 import type { Logger, Metrics } from '@ghl-bridge/observability';
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { CitaSync } from '../citas/cita-sync.js';
-import type { WebhookEffect } from '../webhooks/record-webhook-event.js';
+import type { WebhookEffects } from '../webhooks/apply-webhook-events.js';
 import type { OAuthExchangeDeps } from './ghl-oauth-exchange.js';
 
 /** What every processor may use; passed by hand, no container. */
@@ -13,7 +13,7 @@ export interface WorkerDeps {
   db: Db;
   log: Logger;
   /** What each GHL event type changes; tests swap in failing or counting effects. */
-  webhookEffects: Readonly<Record<string, WebhookEffect>>;
+  webhookEffects: WebhookEffects;
   /** The GHL calls of `cita.sync`; main.ts wires the GHL client in. */
   citaSync: CitaSync;
   /** Producers, for jobs that enqueue others (the outbox sweeper). */

@@ -1,9 +1,28 @@
-import { applyWebhookEvent, recordWebhookFailure } from '../webhooks/record-webhook-event.js';
-import type { Processor } from './types.js';
+import { applyWebhookEvents, dedupKeysOf, recordWebhookFailure } from '../webhooks/apply-webhook-events.js';
+import { entityKeysOf } from '../webhooks/effects/index.js';
+import { WebhookBatcher } from '../webhooks/webhook-batcher.js';
+import type { Processor, WorkerDeps } from './types.js';
+
+// One batcher per set of worker deps, i.e. per worker process: every webhook job it runs
+// shares the batches (see WebhookBatcher).
+const batchers = new WeakMap<WorkerDeps, WebhookBatcher>();
+
+function batcherFor(deps: WorkerDeps): WebhookBatcher {
+  let batcher = batchers.get(deps);
+  if (!batcher) {
+    batcher = new WebhookBatcher({
+      applyBatch: (deliveries) => applyWebhookEvents(deps.db, deliveries, deps.webhookEffects),
+      keysOf: (delivery) => [...dedupKeysOf(delivery), ...entityKeysOf(delivery.event)],
+      onBatch: (size) => deps.metrics?.webhooks.batchSize.observe(size),
+    });
+    batchers.set(deps, batcher);
+  }
+  return batcher;
+}
 
 export const processWebhook: Processor<'webhook.process'> = async ({ payload, deps, log }) => {
   try {
-    const outcome = await applyWebhookEvent(deps.db, payload, deps.webhookEffects);
+    const outcome = await batcherFor(deps).apply(payload);
     deps.metrics?.webhooks.applied.inc({ type: String(payload.event.type ?? 'unknown'), outcome });
     log.info(
       { outcome, eventType: payload.event.type, locationId: payload.event.locationId },

@@ -1,7 +1,7 @@
 import { citas, type Db } from '@ghl-bridge/db';
 import type { GhlCalendarEvent, GhlClient } from '@ghl-bridge/ghl';
 import { and, eq, gte, isNotNull, isNull, lt, notInArray, sql } from 'drizzle-orm';
-import { deleteAppointment, upsertAppointment } from '../webhooks/effects/appointment-effects.js';
+import { deleteAppointment, upsertAppointments } from '../webhooks/effects/appointment-effects.js';
 
 export interface ReconcileWindow {
   /** How far back to look, in ms before now. */
@@ -52,7 +52,7 @@ async function applyEvent(
     const [held] = await tx.select().from(citas).where(eq(citas.ghlAppointmentId, event.id)).for('update');
     if (held && !differs(held, event)) return undefined;
     const payload = { locationId, appointment: { ...event, dateUpdated: event.dateUpdated ?? undefined } };
-    const result = await upsertAppointment(tx, payload);
+    const [result] = await upsertAppointments.applyAll(tx, [payload]);
     if (result === 'ignored') return undefined;
     return held ? 'updated' : 'created';
   });

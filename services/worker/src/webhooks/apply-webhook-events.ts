@@ -1,8 +1,9 @@
-import { type Db, type WebhookEventStatus, webhookEvents } from '@ghl-bridge/db';
+import { type Db, webhookEvents } from '@ghl-bridge/db';
 import { eq, or, sql } from 'drizzle-orm';
+import { type EffectStatus, runEffect, type Transaction, type WebhookEffect } from './webhook-effect.js';
 
 /** What applying one delivery came to; a repeat of a finished event is a `duplicate`. */
-export type WebhookOutcome = 'processed' | 'ignored' | 'duplicate';
+export type WebhookOutcome = EffectStatus | 'duplicate';
 
 export interface WebhookDelivery {
   payloadHash: string;
@@ -11,54 +12,162 @@ export interface WebhookDelivery {
   receivedAt: string;
 }
 
-export type Transaction = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type WebhookEffects = Readonly<Record<string, WebhookEffect>>;
 
-/**
- * The change an event makes, run inside the transaction that records the event. It answers
- * `ignored` when the event changes nothing (older than what we hold, a tombstoned record).
- */
-export type WebhookEffect = (
-  tx: Transaction,
-  event: Record<string, unknown>,
-) => Promise<'processed' | 'ignored'>;
+/** The keys that make two deliveries one event: the rows the unique indexes guard. */
+export function dedupKeysOf(delivery: WebhookDelivery): string[] {
+  const keys = [`hash:${delivery.payloadHash}`];
+  if (delivery.webhookId !== undefined) keys.push(`webhook:${delivery.webhookId}`);
+  return keys;
+}
 
-/**
- * Records the delivery and applies its effect in one transaction, so the effect happens exactly
- * when the row says `processed`. The row lock serialises concurrent deliveries of one event
- * across workers: the second waits, then sees `processed` and does nothing.
- */
+/** One delivery in its own transaction: `applyWebhookEvents` with a batch of one. */
 export async function applyWebhookEvent(
   db: Db,
   delivery: WebhookDelivery,
-  effects: Readonly<Record<string, WebhookEffect>>,
+  effects: WebhookEffects,
 ): Promise<WebhookOutcome> {
-  return db.transaction(async (tx) => {
-    // A new event's row comes back from the insert, already ours until commit (a concurrent
-    // duplicate waits on the unique index). Only a repeat needs the second, locking read.
-    const [inserted] = await tx
-      .insert(webhookEvents)
-      .values(toRow(delivery, 'received'))
-      .onConflictDoNothing()
-      .returning({ id: webhookEvents.id, status: webhookEvents.status });
-    const [row] = inserted
-      ? [inserted]
-      : await tx
-          .select({ id: webhookEvents.id, status: webhookEvents.status })
-          .from(webhookEvents)
-          .where(matches(delivery))
-          .limit(1)
-          .for('update');
-    if (!row) throw new Error('webhook event row vanished inside its own transaction');
-    if (row.status === 'processed' || row.status === 'ignored') return 'duplicate';
+  const [outcome] = await applyWebhookEvents(db, [delivery], effects);
+  if (!outcome) throw new Error('applyWebhookEvents answered no outcome for its one delivery');
+  return outcome;
+}
 
-    const effect = effects[eventType(delivery.event)];
-    const status = effect ? await effect(tx, delivery.event) : 'ignored';
-    await tx
-      .update(webhookEvents)
-      .set({ status, attempts: sql`${webhookEvents.attempts} + 1`, lastError: null, processedAt: new Date() })
-      .where(eq(webhookEvents.id, row.id));
-    return status;
+/**
+ * Records the deliveries and applies their effects in one transaction, so an effect happens
+ * exactly when its row says `processed`. A new event's row is written `processed` up front and
+ * is ours until commit (a concurrent duplicate waits on the unique index, then finds it done);
+ * if its effect fails, the row goes with the rollback. A repeat's row is read with a lock, so a
+ * worker holding the same event waits for it, then sees it finished.
+ * Answers one outcome per delivery, in order. Any error rolls the whole batch back.
+ */
+export async function applyWebhookEvents(
+  db: Db,
+  deliveries: readonly WebhookDelivery[],
+  effects: WebhookEffects,
+): Promise<WebhookOutcome[]> {
+  return db.transaction(async (tx) => {
+    const rows = await claimEventRows(tx, deliveries);
+    const outcomes: WebhookOutcome[] = rows.map(() => 'duplicate');
+    const dueByType = new Map<string, number[]>();
+    rows.forEach((row, i) => {
+      if (!row.due) return;
+      const type = eventType((deliveries[i] as WebhookDelivery).event);
+      dueByType.set(type, [...(dueByType.get(type) ?? []), i]);
+    });
+
+    // Rows whose stored status is not yet the answer: new ones an effect ignored, and repeats
+    // of an event that failed before.
+    const corrections: { id: string; status: EffectStatus; fresh: boolean }[] = [];
+    for (const [type, indexes] of dueByType) {
+      const effect = effects[type];
+      const events = indexes.map((i) => (deliveries[i] as WebhookDelivery).event);
+      const statuses = effect ? await runEffect(effect, tx, events) : events.map(() => 'ignored' as const);
+      indexes.forEach((i, k) => {
+        const status = statuses[k];
+        const row = rows[i] as ClaimedRow;
+        if (!status) throw new Error(`the ${type} effect answered no status for event ${k}`);
+        outcomes[i] = status;
+        if (!row.fresh || status !== 'processed') corrections.push({ id: row.id, status, fresh: row.fresh });
+      });
+    }
+    if (corrections.length > 0)
+      await tx.execute(sql`
+        update webhook_events w
+        set status = v.status::webhook_event_status, attempts = w.attempts + (not v.fresh)::int,
+            last_error = null, processed_at = now()
+        from jsonb_to_recordset(${JSON.stringify(corrections)}::jsonb)
+          as v(id bigint, status text, fresh boolean)
+        where w.id = v.id`);
+    return outcomes;
   });
+}
+
+interface ClaimedRow {
+  id: string;
+  /** This delivery is the one to apply: its event is new, or was left unfinished before. */
+  due: boolean;
+  /** Inserted by this transaction, already `processed` with one attempt. */
+  fresh: boolean;
+}
+
+type EventRow = {
+  fresh: boolean;
+  id: string;
+  status: string;
+  webhook_id: string | null;
+  payload_hash: string;
+};
+
+/**
+ * One statement for the common case: lock the rows of events seen before, insert the rest.
+ * Rows are inserted in payload-hash order, so two workers with overlapping batches take the
+ * unique-index locks in one order. A delivery in neither set lost an insert race to a worker that
+ * committed meanwhile; a second read (a new snapshot) finds its row. Within a batch, only the
+ * first delivery of an event is due.
+ */
+async function claimEventRows(
+  tx: Transaction,
+  deliveries: readonly WebhookDelivery[],
+): Promise<ClaimedRow[]> {
+  const json = (values: unknown) => JSON.stringify(values);
+  const hashes = json(deliveries.map((d) => d.payloadHash));
+  const webhookIds = json(deliveries.flatMap((d) => d.webhookId ?? []));
+  const lockSeen = sql`
+    select id::text, status::text, webhook_id, payload_hash from webhook_events
+    where payload_hash in (select jsonb_array_elements_text(${hashes}::jsonb))
+       or webhook_id in (select jsonb_array_elements_text(${webhookIds}::jsonb))
+    order by id
+    for update`;
+  const rows = await tx.execute<EventRow>(sql`
+    with seen as (${lockSeen}),
+    inserted as (
+      insert into webhook_events
+        (webhook_id, payload_hash, event_type, location_id, status, attempts, payload, received_at, processed_at)
+      select r."webhookId", r."payloadHash", r."eventType", r."locationId", 'processed', 1, r.payload,
+             r."receivedAt", now()
+      from jsonb_to_recordset(${json(deliveries.map(toRow))}::jsonb) as r(
+        "webhookId" text, "payloadHash" text, "eventType" text, "locationId" text, payload jsonb,
+        "receivedAt" timestamptz)
+      order by r."payloadHash"
+      on conflict do nothing
+      returning id::text, payload_hash)
+    select true as fresh, id, 'processed' as status, null as webhook_id, payload_hash from inserted
+    union all
+    select false, id, status, webhook_id, payload_hash from seen`);
+  const found = rowFinder(rows);
+  const late = deliveries.every((d) => found(d) !== undefined)
+    ? () => undefined
+    : rowFinder((await tx.execute<Omit<EventRow, 'fresh'>>(lockSeen)).map((r) => ({ ...r, fresh: false })));
+
+  const claimed = new Set<string>();
+  return deliveries.map((delivery) => {
+    const row = found(delivery) ?? late(delivery);
+    if (!row) throw new Error('webhook event row vanished inside its own transaction');
+    const open = row.fresh || row.status === 'received' || row.status === 'failed';
+    // A second delivery of an event earlier in this batch is a duplicate of that one.
+    const due = open && !claimed.has(row.id);
+    claimed.add(row.id);
+    return { id: row.id, due, fresh: row.fresh };
+  });
+}
+
+/**
+ * Finds the row a delivery landed on: the one it inserted, else the stored event it repeats
+ * (by webhookId first, as a redelivery may differ in bytes).
+ */
+function rowFinder(rows: readonly EventRow[]): (delivery: WebhookDelivery) => EventRow | undefined {
+  const fresh = new Map<string, EventRow>();
+  const byWebhookId = new Map<string, EventRow>();
+  const byHash = new Map<string, EventRow>();
+  for (const row of rows) {
+    if (row.fresh) fresh.set(row.payload_hash, row);
+    if (row.webhook_id !== null) byWebhookId.set(row.webhook_id, row);
+    byHash.set(row.payload_hash, row);
+  }
+  return (delivery) =>
+    fresh.get(delivery.payloadHash) ??
+    (delivery.webhookId === undefined ? undefined : byWebhookId.get(delivery.webhookId)) ??
+    byHash.get(delivery.payloadHash);
 }
 
 /** Keeps a failed attempt visible (status, error, attempts) while the effect stays rolled back. */
@@ -66,36 +175,37 @@ export async function recordWebhookFailure(db: Db, delivery: WebhookDelivery, er
   const lastError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   const inserted = await db
     .insert(webhookEvents)
-    .values({ ...toRow(delivery, 'failed'), attempts: 1, lastError })
+    .values({
+      ...toRow(delivery),
+      status: 'failed',
+      attempts: 1,
+      lastError,
+      receivedAt: new Date(delivery.receivedAt),
+    })
     .onConflictDoNothing()
     .returning({ id: webhookEvents.id });
   if (inserted.length > 0) return;
+  const byHash = eq(webhookEvents.payloadHash, delivery.payloadHash);
+  const matches =
+    delivery.webhookId === undefined ? byHash : or(eq(webhookEvents.webhookId, delivery.webhookId), byHash);
   await db
     .update(webhookEvents)
     .set({ status: 'failed', attempts: sql`${webhookEvents.attempts} + 1`, lastError })
-    .where(sql`${matches(delivery)} and ${webhookEvents.status} in ('received', 'failed')`);
+    .where(sql`${matches} and ${webhookEvents.status} in ('received', 'failed')`);
 }
 
-function matches(delivery: WebhookDelivery) {
-  const byHash = eq(webhookEvents.payloadHash, delivery.payloadHash);
-  return delivery.webhookId === undefined
-    ? byHash
-    : or(eq(webhookEvents.webhookId, delivery.webhookId), byHash);
-}
-
-function toRow(delivery: WebhookDelivery, status: WebhookEventStatus) {
+function toRow(delivery: WebhookDelivery) {
   const { event } = delivery;
   return {
     webhookId: delivery.webhookId ?? null,
     payloadHash: delivery.payloadHash,
     eventType: eventType(event),
     locationId: typeof event.locationId === 'string' ? event.locationId : null,
-    status,
     payload: event,
-    receivedAt: new Date(delivery.receivedAt),
+    receivedAt: delivery.receivedAt,
   };
 }
 
-function eventType(event: Record<string, unknown>): string {
+export function eventType(event: Record<string, unknown>): string {
   return typeof event.type === 'string' ? event.type : 'unknown';
 }

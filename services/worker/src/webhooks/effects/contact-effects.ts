@@ -2,7 +2,7 @@ import { ghlContacts } from '@ghl-bridge/db';
 import { UnrecoverableError } from 'bullmq';
 import { and, isNull, lt } from 'drizzle-orm';
 import { z } from 'zod';
-import type { WebhookEffect } from '../record-webhook-event.js';
+import type { SingleEffect, Transaction } from '../webhook-effect.js';
 import { eventTime } from './event-time.js';
 
 // Contact events are flat: the contact's fields sit at the top level and `id` is the contact id.
@@ -33,11 +33,7 @@ function parse(raw: Record<string, unknown>) {
  * Writes the contact as this event describes it, unless we hold a newer event's state or a
  * tombstone: a stale event, or a late create after a delete, changes nothing.
  */
-async function writeContact(
-  tx: Parameters<WebhookEffect>[0],
-  raw: Record<string, unknown>,
-  deleted: boolean,
-) {
+async function writeContact(tx: Transaction, raw: Record<string, unknown>, deleted: boolean) {
   const { contact, data, name, at } = parse(raw);
   const values = {
     id: contact.id,
@@ -62,8 +58,11 @@ async function writeContact(
   return written.length > 0 ? 'processed' : 'ignored';
 }
 
+/** The record a contact event changes. */
+export const contactKeys = (event: Record<string, unknown>) => [`contact:${String(event.id)}`];
+
 /** ContactCreate / ContactUpdate: keep the newest state. */
-export const upsertContact: WebhookEffect = (tx, raw) => writeContact(tx, raw, false);
+export const upsertContact: SingleEffect = (tx, raw) => writeContact(tx, raw, false);
 
 /** ContactDelete: a tombstone, so a late Create cannot resurrect the contact. */
-export const deleteContact: WebhookEffect = (tx, raw) => writeContact(tx, raw, true);
+export const deleteContact: SingleEffect = (tx, raw) => writeContact(tx, raw, true);

@@ -2,7 +2,7 @@ import { addToOutbox, ghlInstalls, ghlTokens } from '@ghl-bridge/db';
 import { UnrecoverableError } from 'bullmq';
 import { eq, lt } from 'drizzle-orm';
 import { z } from 'zod';
-import type { WebhookEffect } from '../record-webhook-event.js';
+import type { SingleEffect, Transaction } from '../webhook-effect.js';
 import { eventTime } from './event-time.js';
 
 // INSTALL / UNINSTALL: `locationId` for a location install, only `companyId` for an agency one.
@@ -24,7 +24,7 @@ function parse(raw: Record<string, unknown>) {
   };
 }
 
-async function record(tx: Parameters<WebhookEffect>[0], raw: Record<string, unknown>, installed: boolean) {
+async function record(tx: Transaction, raw: Record<string, unknown>, installed: boolean) {
   const { resourceId, companyId, at } = parse(raw);
   const values = { resourceId, companyId, installed, lastEventAt: at, updatedAt: new Date() };
   const written = await tx
@@ -39,11 +39,16 @@ async function record(tx: Parameters<WebhookEffect>[0], raw: Record<string, unkn
   return { resourceId, applied: written.length > 0 };
 }
 
+/** The install record an INSTALL or UNINSTALL event changes. */
+export const installKeys = (event: Record<string, unknown>) => [
+  `install:${String(event.locationId ?? event.companyId)}`,
+];
+
 /**
  * The app was installed: remember it, and for a location under an agency, promise (through the
  * outbox, in this transaction) a job that mints its token from the company token if we hold one.
  */
-export const install: WebhookEffect = async (tx, raw) => {
+export const install: SingleEffect = async (tx, raw) => {
   const { resourceId, applied } = await record(tx, raw, true);
   if (!applied) return 'ignored';
   const { locationId, companyId } = installEvent.parse(raw);
@@ -55,7 +60,7 @@ export const install: WebhookEffect = async (tx, raw) => {
 };
 
 /** The app was removed: forget its tokens, as GHL has revoked them; later calls fail as needing re-auth. */
-export const uninstall: WebhookEffect = async (tx, raw) => {
+export const uninstall: SingleEffect = async (tx, raw) => {
   const { resourceId, applied } = await record(tx, raw, false);
   if (!applied) return 'ignored';
   await tx.delete(ghlTokens).where(eq(ghlTokens.resourceId, resourceId));
