@@ -22,7 +22,8 @@ import { appointmentCreate, webhookJobPayload } from './lib/webhooks.js';
 
 const TOTAL = Number(process.env.BENCH_WORKER_JOBS ?? 20_000);
 const DISTINCT = Math.round(TOTAL * 0.7);
-const CONCURRENCY = 50;
+// ghl-bridge's default WEBHOOK_CONCURRENCY; the no-op baseline gets the same.
+const CONCURRENCY = 200;
 
 // Distinct events, then repeat deliveries of random ones (same body, same webhookId), shuffled.
 // Repeats get their own job ids: ingress would fold a repeat into the waiting job, but once that
@@ -71,7 +72,7 @@ const workerEnv = (prefix: string) => ({
   DATABASE_URL: databaseUrl,
   REDIS_URL,
   QUEUE_PREFIX: prefix,
-  WORKER_CONCURRENCY: String(CONCURRENCY),
+  WEBHOOK_CONCURRENCY: String(CONCURRENCY),
   WORKER_METRICS_PORT: '0',
 });
 

@@ -1,6 +1,6 @@
 /**
  * Baseline for the worker bench, run as its own process like the real worker: a BullMQ worker on
- * the `webhooks` queue whose processor does nothing. Env: QUEUE_PREFIX, WORKER_CONCURRENCY.
+ * the `webhooks` queue whose processor does nothing. Env: QUEUE_PREFIX, WEBHOOK_CONCURRENCY.
  */
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -9,7 +9,7 @@ const connection = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: n
 const worker = new Worker('webhooks', async () => undefined, {
   connection,
   prefix: process.env.QUEUE_PREFIX ?? '{bench}',
-  concurrency: Number(process.env.WORKER_CONCURRENCY ?? 50),
+  concurrency: Number(process.env.WEBHOOK_CONCURRENCY ?? 200),
 });
 worker.on('error', (error) => console.error(error));
 process.once('SIGTERM', () => {

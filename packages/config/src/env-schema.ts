@@ -105,8 +105,11 @@ export const envSchema = z
 
     // Port of the worker's own /metrics (behind ADMIN_TOKEN, on HOST); 0 turns it off.
     WORKER_METRICS_PORT: envInt(9464, { min: 0, max: 65535 }),
-    // Jobs each worker process runs at once, per queue.
+    // Jobs each worker process runs at once, per queue (the webhooks queue has its own).
     WORKER_CONCURRENCY: envInt(50, { min: 1, max: 1000 }),
+    // Webhook jobs each worker process holds at once. They are applied in shared transactions
+    // (group commit), so more of them at once means bigger batches, not more connections.
+    WEBHOOK_CONCURRENCY: envInt(200, { min: 1, max: 2000 }),
     // Longest a process waits for in-flight work on SIGTERM before it exits anyway.
     SHUTDOWN_TIMEOUT_MS: envInt(10_000, { min: 100 }),
   })

@@ -78,7 +78,11 @@ function toConfig(e: Env) {
         lockTtlMs: e.GHL_REFRESH_LOCK_TTL_MS,
       },
     },
-    worker: { concurrency: e.WORKER_CONCURRENCY, metricsPort: e.WORKER_METRICS_PORT },
+    worker: {
+      concurrency: e.WORKER_CONCURRENCY,
+      webhookConcurrency: e.WEBHOOK_CONCURRENCY,
+      metricsPort: e.WORKER_METRICS_PORT,
+    },
     discovery: {
       timeoutMs: e.DISCOVERY_TIMEOUT_MS,
       calendarsSeconds: e.CALENDARS_CACHE_SECONDS,

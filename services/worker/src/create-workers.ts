@@ -1,4 +1,11 @@
-import { isJobName, type JobName, jobRegistry, jobsOfQueue, QUEUE_NAMES } from '@ghl-bridge/jobs';
+import {
+  isJobName,
+  type JobName,
+  jobRegistry,
+  jobsOfQueue,
+  QUEUE_NAMES,
+  type QueueName,
+} from '@ghl-bridge/jobs';
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Processor, Processors, WorkerDeps } from './processors/index.js';
@@ -7,6 +14,8 @@ export interface WorkerOptions {
   connection: Redis;
   prefix: string;
   concurrency: number;
+  /** Per-queue exceptions to `concurrency` (the webhooks queue batches, and wants more). */
+  queueConcurrency?: Partial<Record<QueueName, number>>;
   processors: Processors;
   deps: WorkerDeps;
 }
@@ -19,6 +28,7 @@ export function createWorkers({
   connection,
   prefix,
   concurrency,
+  queueConcurrency = {},
   processors,
   deps,
 }: WorkerOptions): Worker[] {
@@ -31,7 +41,7 @@ export function createWorkers({
     const worker = new Worker(queue, (job, token) => dispatch(job, processors, deps, token), {
       connection,
       prefix,
-      concurrency,
+      concurrency: queueConcurrency[queue] ?? concurrency,
     });
     worker.on('error', (error) => deps.log.error({ err: error, queue }, 'worker error'));
     worker.on('failed', (job, error) =>

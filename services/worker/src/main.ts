@@ -39,6 +39,7 @@ const workers = createWorkers({
   connection,
   prefix: config.redis.queuePrefix,
   concurrency: config.worker.concurrency,
+  queueConcurrency: { webhooks: config.worker.webhookConcurrency },
   processors,
   deps: {
     db: database.db,
@@ -70,7 +71,14 @@ const metricsServer = await startMetricsServer({
   metrics,
   log,
 });
-log.info({ queues: workers.map((w) => w.name), concurrency: config.worker.concurrency }, 'worker started');
+log.info(
+  {
+    queues: workers.map((w) => w.name),
+    concurrency: config.worker.concurrency,
+    webhookConcurrency: config.worker.webhookConcurrency,
+  },
+  'worker started',
+);
 
 onShutdownSignal(
   log,
