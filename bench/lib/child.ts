@@ -3,6 +3,18 @@ import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
+// USER_HZ, the unit of /proc's CPU times: 100 on every Linux architecture Node runs on.
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** Busy and total CPU time of the whole machine so far, all cores, in USER_HZ ticks. */
+export async function machineCpuTicks(): Promise<{ busy: number; total: number }> {
+  const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0] ?? '';
+  const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = ticks.reduce((sum, t) => sum + t, 0);
+  // idle and iowait are the 4th and 5th columns.
+  return { busy: total - (ticks[3] ?? 0) - (ticks[4] ?? 0), total };
+}
+
 /** Repository root, so children resolve workspace packages exactly as `pnpm start` does. */
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -11,6 +23,8 @@ export interface Child {
   pid: number;
   /** Resident set size in MiB, read from /proc (Linux), or NaN once the process is gone. */
   rssMiB(): Promise<number>;
+  /** CPU seconds (user + system) used so far, read from /proc (Linux), or NaN once gone. */
+  cpuSeconds(): Promise<number>;
   /** SIGTERM (graceful shutdown), then SIGKILL if it has not exited within `graceMs`. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -52,6 +66,12 @@ export function spawnTs(name: string, entry: string, env: Record<string, string>
       const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
       const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
       return kb ? Number(kb) / 1024 : Number.NaN;
+    },
+    async cpuSeconds() {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+      // Fields after the command name (which may hold spaces): utime and stime are 14 and 15.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
     },
     async stop(graceMs = 10_000) {
       if (exited) return;

@@ -1,7 +1,7 @@
 import { jobRegistry } from '@ghl-bridge/jobs';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { type Child, waitFor } from './child.js';
+import { type Child, machineCpuTicks, waitFor } from './child.js';
 
 export interface WebhookJob {
   id: string;
@@ -30,6 +30,10 @@ export interface Drained {
   failed: number;
   seconds: number;
   perSecond: number;
+  /** Share of the machine's CPU (all cores) busy while the jobs drained. */
+  machineBusy: number;
+  /** Cores the worker processes used while the jobs drained, together. */
+  workerCores: number;
 }
 
 /**
@@ -51,6 +55,9 @@ export async function drain(
     60_000,
     100,
   );
+  const cpuBefore = await Promise.all(children.map((child) => child.cpuSeconds()));
+  const machineBefore = await machineCpuTicks();
+  const started = performance.now();
   await queue.resume();
   let failed = 0;
   await waitFor(
@@ -63,6 +70,11 @@ export async function drain(
     300_000,
     100,
   );
+  const wallSeconds = (performance.now() - started) / 1000;
+  const machineAfter = await machineCpuTicks();
+  const cpuAfter = await Promise.all(children.map((child) => child.cpuSeconds()));
+  const workerCpu = cpuAfter.reduce((sum, after, i) => sum + after - (cpuBefore[i] ?? 0), 0);
+  const machineBusy = (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total);
   const key = `${prefix}:webhooks:completed`;
   const client = redis;
   const [, first] = await client.zrange(key, '0', '0', 'WITHSCORES');
@@ -71,5 +83,12 @@ export async function drain(
   const seconds = (Number(last) - Number(first)) / 1000;
   await Promise.all(children.map((child) => child.stop()));
   // n jobs finishing over the span between the first and last finish: n - 1 intervals.
-  return { jobs: completed, failed, seconds, perSecond: (completed - 1) / seconds };
+  return {
+    jobs: completed,
+    failed,
+    seconds,
+    perSecond: (completed - 1) / seconds,
+    machineBusy,
+    workerCores: workerCpu / wallSeconds,
+  };
 }
