@@ -24,7 +24,7 @@ import { appointmentCreate, webhookJobPayload } from './lib/webhooks.js';
 const TOTAL = Number(process.env.BENCH_WORKER_JOBS ?? 20_000);
 const DISTINCT = Math.round(TOTAL * 0.7);
 // ghl-bridge's default WEBHOOK_CONCURRENCY; the no-op baseline gets the same.
-const CONCURRENCY = 200;
+const CONCURRENCY = 400;
 
 // Distinct events, then repeat deliveries of random ones (same body, same webhookId), shuffled.
 // Repeats get their own job ids: ingress would fold a repeat into the waiting job, but once that

@@ -9,7 +9,7 @@ const connection = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: n
 const worker = new Worker('webhooks', async () => undefined, {
   connection,
   prefix: process.env.QUEUE_PREFIX ?? '{bench}',
-  concurrency: Number(process.env.WEBHOOK_CONCURRENCY ?? 200),
+  concurrency: Number(process.env.WEBHOOK_CONCURRENCY ?? 400),
 });
 worker.on('error', (error) => console.error(error));
 process.once('SIGTERM', () => {

@@ -109,7 +109,7 @@ export const envSchema = z
     WORKER_CONCURRENCY: envInt(50, { min: 1, max: 1000 }),
     // Webhook jobs each worker process holds at once. They are applied in shared transactions
     // (group commit), so more of them at once means bigger batches, not more connections.
-    WEBHOOK_CONCURRENCY: envInt(200, { min: 1, max: 2000 }),
+    WEBHOOK_CONCURRENCY: envInt(400, { min: 1, max: 2000 }),
     // Longest a process waits for in-flight work on SIGTERM before it exits anyway.
     SHUTDOWN_TIMEOUT_MS: envInt(10_000, { min: 100 }),
   })

@@ -39,7 +39,7 @@ export class WebhookBatcher {
   #flushQueued = false;
 
   constructor(options: WebhookBatcherOptions) {
-    this.#options = { maxBatch: 100, maxInFlight: 2, onBatch: () => {}, ...options };
+    this.#options = { maxBatch: 200, maxInFlight: 2, onBatch: () => {}, ...options };
   }
 
   apply(delivery: WebhookDelivery): Promise<WebhookOutcome> {
