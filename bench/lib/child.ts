@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
@@ -30,6 +32,18 @@ export interface Child {
 }
 
 /**
+ * The Node flags a service's own `start` script runs it with (`node <flags> --import tsx …`,
+ * such as the worker's heap cap), so a bench measures the service as `pnpm start` runs it.
+ */
+function startFlags(entry: string): string[] {
+  const service = /^(services\/[^/]+)\//.exec(entry)?.[1];
+  if (!service) return [];
+  const manifest = JSON.parse(readFileSync(join(repoRoot, service, 'package.json'), 'utf8'));
+  const [command, ...args] = String(manifest.scripts?.start ?? '').split(/\s+/);
+  return command === 'node' ? args.slice(0, Math.max(0, args.indexOf('--import'))) : [];
+}
+
+/**
  * Starts a TypeScript entry in its own Node process (`node --import tsx`), the way the services
  * run. Node is spawned directly, not through a wrapper, so `pid` is the process we measure.
  * stdout is discarded (pino JSON); stderr is kept for the error message if the child dies early.
@@ -37,7 +51,7 @@ export interface Child {
 export function spawnTs(name: string, entry: string, env: Record<string, string>): Child {
   // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the services a bench starts
   // (Node refuses --cpu-prof in NODE_OPTIONS).
-  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const nodeArgs = [...startFlags(entry), ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
