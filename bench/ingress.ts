@@ -1,7 +1,8 @@
 /**
  * Ingress throughput: signed GHL webhooks against ghl-bridge's ingress (services/ingress main.ts,
- * which is buildApp with real Redis and Postgres) and, in the same run, against a minimal Fastify
- * receiver doing an HMAC check and a BullMQ add. Both run as child processes; autocannon drives
+ * which is buildApp with real Redis and Postgres) and, in the same run, against two minimal Fastify
+ * receivers doing a signature check (HMAC, the target's baseline; Ed25519, as GHL signs) and a
+ * BullMQ add. Both run as child processes; autocannon drives
  * them from this process with the same connections, duration and body pool.
  * Run alone: pnpm --filter @ghl-bridge/bench bench:ingress
  */
@@ -100,23 +101,35 @@ const redis = newRedis();
 const databaseUrl = await benchDatabase('ingress');
 const results: Result[] = [];
 try {
-  const basePrefix = benchPrefix();
-  const basePort = await freePort();
-  const baseline = spawnTs('hmac-baseline', 'bench/lib/hmac-baseline-server.ts', {
-    PORT: String(basePort),
-    QUEUE_PREFIX: basePrefix,
-    HMAC_SECRET: hmacSecret,
-  });
-  try {
-    await waitFor('baseline server', () => httpUp(`http://127.0.0.1:${basePort}/`), 30_000);
-    results.push(
-      await measure('Fastify + HMAC + BullMQ add (baseline)', `http://127.0.0.1:${basePort}/hook`, (b) => ({
-        'x-signature': b.hmac,
-      })),
-    );
-  } finally {
-    await baseline.stop();
-    await deleteKeys(redis, basePrefix);
+  const minimal = [
+    {
+      name: 'Fastify + HMAC + BullMQ add (baseline)',
+      scheme: 'hmac',
+      sign: (b: Body) => ({ 'x-signature': b.hmac }),
+    },
+    {
+      name: 'Fastify + Ed25519 + BullMQ add (GHL-signed minimum)',
+      scheme: 'ed25519',
+      sign: (b: Body) => ({ 'x-ghl-signature': b.ghl }),
+    },
+  ];
+  for (const { name, scheme, sign } of minimal) {
+    const basePrefix = benchPrefix();
+    const basePort = await freePort();
+    const baseline = spawnTs(`${scheme}-minimal`, 'bench/lib/minimal-receiver.ts', {
+      PORT: String(basePort),
+      QUEUE_PREFIX: basePrefix,
+      SCHEME: scheme,
+      HMAC_SECRET: hmacSecret,
+      ED25519_PUBLIC_KEY: keys.publicKey,
+    });
+    try {
+      await waitFor(`${scheme} minimal receiver`, () => httpUp(`http://127.0.0.1:${basePort}/`), 30_000);
+      results.push(await measure(name, `http://127.0.0.1:${basePort}/hook`, sign));
+    } finally {
+      await baseline.stop();
+      await deleteKeys(redis, basePrefix);
+    }
   }
 
   const prefix = benchPrefix();
@@ -152,8 +165,9 @@ try {
   await dropBenchDatabase(databaseUrl);
 }
 
-const [base, ours] = results as [Result, Result];
+const [base, ed25519Minimum, ours] = results as [Result, Result, Result];
 const ratio = ours.reqPerSec / base.reqPerSec;
+const ratioToEd25519 = ours.reqPerSec / ed25519Minimum.reqPerSec;
 await publish({
   name: 'ingress',
   title: 'Ingress: signed webhooks per second',
@@ -162,14 +176,16 @@ await publish({
     `autocannon, ${CONNECTIONS} connections, ${WARMUP_S} s warm-up then ${DURATION_S} s measured, per server.`,
     'Each server is its own child process (ghl-bridge: `services/ingress/src/main.ts`, LOG_LEVEL=warn);',
     'every request carries a distinct pre-signed AppointmentCreate body (Ed25519 `x-ghl-signature` for',
-    'ghl-bridge under a key made at run time, hex HMAC-SHA256 for the baseline), so every request is a new job.',
+    'ghl-bridge and the Ed25519 minimum under a key made at run time, hex HMAC-SHA256 for the baseline), so',
+    "every request is a new job. The Ed25519 minimum is the baseline with GHL's signature check instead of",
+    'the HMAC: the gap between the two baselines is what the signature scheme costs on this machine.',
   ].join(' '),
   tables: [
     markdownTable(
       ['Server', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'non-2xx/errors'],
       results.map((r) => [r.name, fmt(r.reqPerSec), fmt(r.p50), fmt(r.p99), fmt(r.total), r.bad]),
     ),
-    `ghl-bridge / baseline: **${fmt(ratio, 2)}**`,
+    `ghl-bridge / baseline: **${fmt(ratio, 2)}**; ghl-bridge / Ed25519 minimum: **${fmt(ratioToEd25519, 2)}**`,
   ],
   targets: [
     { what: 'throughput ≥ 0.8 × baseline', met: ratio >= 0.8, detail: `${fmt(ratio, 2)} ×` },
@@ -180,5 +196,9 @@ await publish({
       detail: `${ours.bad} / ${base.bad}`,
     },
   ],
-  notes: [`${fmt(Math.max(0, next - POOL))} of ${fmt(next)} requests reused a body (pool of ${fmt(POOL)}).`],
+  notes: [
+    `${fmt(Math.max(0, next - POOL))} of ${fmt(next)} requests reused a body (pool of ${fmt(POOL)}).`,
+    `Ed25519 minimum / HMAC baseline: ${fmt(ed25519Minimum.reqPerSec / base.reqPerSec, 2)}: the ceiling any receiver of GHL's signed webhooks has here against this target.`,
+    `autocannon keeps ${CONNECTIONS} requests in flight, so mean latency is ${CONNECTIONS} / throughput (Little's law): p99 < 25 ms needs well over ${fmt(CONNECTIONS / 0.025)} req/s.`,
+  ],
 });
