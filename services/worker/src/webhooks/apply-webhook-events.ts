@@ -52,7 +52,9 @@ export async function applyWebhookEvents(
     rows.forEach((row, i) => {
       if (!row.due) return;
       const type = eventType((deliveries[i] as WebhookDelivery).event);
-      dueByType.set(type, [...(dueByType.get(type) ?? []), i]);
+      const due = dueByType.get(type);
+      if (due) due.push(i);
+      else dueByType.set(type, [i]);
     });
 
     // Rows whose stored status is not yet the answer: new ones an effect ignored, and repeats
