@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger, Metrics } from '@ghl-bridge/observability';
 import type { z } from 'zod';
 import { type RateBudget, waitAfter429 } from './budget/rate-budget.js';
@@ -193,18 +194,20 @@ export class GhlClient {
     return interpretResponse(request, response, schema);
   }
 
-  /** One request against the location's budget: never sent without a slot. */
+  /** One request against the location's budget: never sent before its slot. */
   private async send(resourceId: string, request: GhlRequest): Promise<GhlResponse> {
     const { budget, metrics, log } = this.deps;
     const decision = await budget.take(resourceId);
+    if (decision.lateMs !== undefined) metrics.slotLateness.observe(decision.lateMs / 1000);
     if (!decision.granted) {
       metrics.rateLimited.inc({ location: resourceId, source: 'budget' });
       throw new GhlRateLimitedError(resourceId, decision.waitMs, 'budget');
     }
     metrics.budgetRemaining.set({ location: resourceId }, decision.remaining);
+    if (decision.waitMs > 0) await sleep(decision.waitMs);
     const response = await this.deps.http(request);
     metrics.calls.inc({ endpoint: request.endpoint, status: String(response.status), location: resourceId });
-    await budget.observe(resourceId, response.headers);
+    await budget.observe(resourceId, response.headers, decision.slot);
     log.debug(
       {
         endpoint: request.endpoint,

@@ -1,3 +1,4 @@
+export type { BudgetHolder } from './budget/budget-holder.js';
 export { type BudgetDecision, RateBudget, type RateBudgetConfig } from './budget/rate-budget.js';
 export { type AppointmentInput, type AppointmentUpdate, type ContactInput, GhlClient } from './client.js';
 export { type CreateGhlOptions, createGhl, type Ghl } from './create-ghl.js';

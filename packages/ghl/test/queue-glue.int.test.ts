@@ -43,6 +43,39 @@ describe('runGhlJob: error kinds drive the queue', () => {
     }
   });
 
+  test('a job turned away by the budget waits once, for a slot held for it; two-call jobs finish too', async ({
+    config,
+    database,
+    queuePrefix,
+  }) => {
+    const context = { config, database, queuePrefix };
+    const p = await pipeline(sandbox, context, {
+      rateLimit: { burst: 6, intervalMs: 300, daily: 100_000 },
+    });
+    try {
+      const location = await p.addLocation();
+      await sandbox.admin.resetInspection();
+      await p.queue.addBulk(
+        Array.from({ length: 30 }, (_, i) => ({
+          name: 'call',
+          data: { locationId: location, calls: 1 + (i % 2) },
+          opts: { attempts: 1 },
+        })),
+      );
+      await drained(p.queue, 20_000);
+      const completed = await p.queue.getJobs(['completed']);
+      expect(completed).toHaveLength(30);
+      // One run, or: turned away, then run in the slot held for it. A two-call job turned away
+      // after its first call holds two slots for its next run.
+      const starts = completed.map((job) => job.attemptsStarted ?? 0);
+      expect(Math.max(...starts)).toBeLessThanOrEqual(3);
+      expect(starts.filter((n) => n > 1).length).toBeGreaterThan(15);
+      expect(await sandbox.admin.counter('rateLimit.rejected')).toBe(0);
+    } finally {
+      await p.close();
+    }
+  });
+
   test('with 30% injected 5xx every call eventually succeeds; a permanent 400 is not retried', async ({
     config,
     database,

@@ -52,12 +52,13 @@ export async function pipeline(
       new Worker(
         'ghl-calls',
         (job: Job, token?: string) =>
-          runGhlJob(job, token, () =>
-            rig.client.getCalendar(
-              job.data.locationId,
-              job.data.calendarId ?? calendars[job.data.locationId] ?? '',
-            ),
-          ),
+          runGhlJob(job, token, async () => {
+            // `calls` GHL calls in one run, like a cita sync (contact, then appointment).
+            const calendarId = job.data.calendarId ?? calendars[job.data.locationId] ?? '';
+            for (let i = 1; i < (job.data.calls ?? 1); i++)
+              await rig.client.getCalendar(job.data.locationId, calendarId);
+            return rig.client.getCalendar(job.data.locationId, calendarId);
+          }),
         { connection: connect(), prefix: queuePrefix, concurrency: 20 },
       ),
   );

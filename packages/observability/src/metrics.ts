@@ -94,6 +94,12 @@ export function createMetrics() {
         labelNames: ['location'],
         ...opts,
       }),
+      slotLateness: new Histogram({
+        name: 'ghl_budget_slot_lateness_seconds',
+        help: 'How late a delayed job claimed the GHL slot held for it; past a tenth of the window it is given up',
+        buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+        ...opts,
+      }),
       refreshes: new Counter({
         name: 'ghl_token_refreshes_total',
         help: 'Token refreshes by outcome',

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { type BudgetHolder, currentBudgetHolder } from './budget-holder.js';
+import { BLOCK_FULL_WINDOW, TAKE } from './budget-scripts.js';
 
 export interface RateBudgetConfig {
   /** Requests per window we allow ourselves per location (under GHL's X-RateLimit-Max). */
@@ -8,68 +10,83 @@ export interface RateBudgetConfig {
   daily: number;
 }
 
-export type BudgetDecision = { granted: true; remaining: number } | { granted: false; waitMs: number };
-
-// Sliding window (a sorted set of send times) per location, so no interval of `intervalMs`
-// ever holds more than the limit, however GHL's own window is aligned. Redis TIME gives every
-// process one clock. KEYS: window zset, daily counter, block flag, learned limit.
-// ARGV: configured burst, interval ms, daily limit, unique member suffix.
-const TAKE = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local interval = tonumber(ARGV[2])
-local blocked = redis.call('PTTL', KEYS[3])
-if blocked > 0 then return {0, blocked} end
-local limit = tonumber(ARGV[1])
-local learned = tonumber(redis.call('GET', KEYS[4]) or '0')
-if learned > 0 and learned < limit then limit = learned end
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - interval)
-local count = redis.call('ZCARD', KEYS[1])
-if count >= limit then
-  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-  return {0, math.max(1, tonumber(oldest[2]) + interval - now)}
-end
-local daily = tonumber(redis.call('GET', KEYS[2]) or '0')
-if daily >= tonumber(ARGV[3]) then
-  local ttl = redis.call('PTTL', KEYS[2])
-  if ttl < 0 then ttl = 60000 end
-  return {0, ttl}
-end
-redis.call('ZADD', KEYS[1], now, now .. '-' .. ARGV[4])
-redis.call('PEXPIRE', KEYS[1], interval)
-if redis.call('INCR', KEYS[2]) == 1 then redis.call('PEXPIRE', KEYS[2], 86400000) end
-return {1, limit - count - 1}
-`;
+export type BudgetDecision =
+  | {
+      granted: true;
+      /** The call's send time on the location's schedule (Redis clock, ms). */
+      slot: number;
+      /** Send after this many ms: the slot is near enough to wait for in process. */
+      waitMs: number;
+      remaining: number;
+      /** How late a slot held from an earlier run was claimed. */
+      lateMs?: number;
+    }
+  | {
+      granted: false;
+      waitMs: number;
+      /** How late a slot held from an earlier run was, when it was given up for being too late. */
+      lateMs?: number;
+    };
 
 /**
- * Each location's GHL budget, shared by every process through Redis. A call takes a slot
- * before it is sent; with none left it is not sent and the caller learns how long to wait.
- * GHL's headers correct the budget on every answer; a 429 blocks the location until its window
- * is over. One location's budget never holds back another's.
+ * Each location's GHL budget, shared by every process through Redis. A call takes a slot on the
+ * location's schedule before it is sent; a call that must wait long is not sent, and its caller
+ * learns how long. Inside a queue job (see runAsBudgetHolder) that future slot is held for the
+ * job's next run. GHL's headers correct the budget on every answer; a 429 blocks the location
+ * until its window is over. One location's budget never holds back another's.
  */
 export class RateBudget {
+  /**
+   * How late a held slot may still be claimed: a tenth of the window, the headroom our limit
+   * keeps under GHL's (90 of 100), so late sends still fit GHL's window. Later, it is given up.
+   */
+  readonly lateMs: number;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly config: RateBudgetConfig,
-  ) {}
+  ) {
+    this.lateMs = Math.ceil(config.intervalMs / 10);
+  }
 
-  async take(locationId: string): Promise<BudgetDecision> {
-    const [granted, value] = (await this.redis.eval(
+  async take(
+    locationId: string,
+    holder: BudgetHolder | undefined = currentBudgetHolder(),
+  ): Promise<BudgetDecision> {
+    const granted = holder?.granted.get(locationId) ?? 0;
+    const reply = (await this.redis.eval(
       TAKE,
-      4,
+      5,
       ...this.keys(locationId),
+      holder ? `${this.base(locationId)}:held:${holder.id}` : `${this.base(locationId)}:held`,
       this.config.burst,
       this.config.intervalMs,
       this.config.daily,
       randomBytes(4).toString('hex'),
-    )) as [number, number];
-    return granted === 1 ? { granted: true, remaining: value } : { granted: false, waitMs: value };
+      holder?.id ?? '',
+      granted + 1,
+      this.lateMs,
+    )) as number[];
+    if (reply[0] !== 1) {
+      const [, waitMs = this.config.intervalMs, lateMs = -1] = reply;
+      return { granted: false, waitMs, ...(lateMs >= 0 ? { lateMs } : {}) };
+    }
+    holder?.granted.set(locationId, granted + 1);
+    const [, slot = 0, waitMs = 0, remaining = 0, lateMs = -1] = reply;
+    return { granted: true, slot, waitMs, remaining, ...(lateMs >= 0 ? { lateMs } : {}) };
   }
 
-  /** Reads GHL's X-RateLimit-* headers: a lower limit than ours is learned, an empty window blocks. */
-  async observe(locationId: string, headers: Record<string, string | string[] | undefined>): Promise<void> {
-    const [, , block, learned] = this.keys(locationId);
+  /**
+   * Reads GHL's X-RateLimit-* headers for the call sent in `slot`: a lower limit than ours is
+   * learned, a full window blocks until it is over.
+   */
+  async observe(
+    locationId: string,
+    headers: Record<string, string | string[] | undefined>,
+    slot: number,
+  ): Promise<void> {
+    const [schedule, , block, learned] = this.keys(locationId);
     const max = numberHeader(headers['x-ratelimit-max']);
     const remaining = numberHeader(headers['x-ratelimit-remaining']);
     const intervalMs = numberHeader(headers['x-ratelimit-interval-milliseconds']) ?? this.config.intervalMs;
@@ -85,9 +102,12 @@ export class RateBudget {
           : this.redis.del(learned),
       );
     }
-    // Someone else spends this location's GHL budget too: stop until GHL's window has passed.
-    if (remaining !== undefined && remaining <= 0)
-      writes.push(this.redis.set(block, '1', 'PX', intervalMs, 'NX'));
+    if (remaining !== undefined && remaining <= 0) {
+      const counted = max === undefined ? 0 : max - remaining;
+      writes.push(
+        this.redis.eval(BLOCK_FULL_WINDOW, 2, schedule, block, counted, intervalMs, slot, this.lateMs),
+      );
+    }
     if (dailyRemaining !== undefined && dailyRemaining <= 0)
       writes.push(this.redis.set(block, '1', 'PX', 3600_000));
     await Promise.all(writes);
@@ -99,9 +119,13 @@ export class RateBudget {
     await this.redis.set(block, '1', 'PX', Math.max(1, Math.ceil(waitMs)));
   }
 
+  private base(locationId: string): string {
+    return `${this.prefix}:ghl:budget:${locationId}`;
+  }
+
   private keys(locationId: string): [string, string, string, string] {
-    const base = `${this.prefix}:ghl:budget:${locationId}`;
-    return [`${base}:window`, `${base}:daily`, `${base}:blocked`, `${base}:learned-limit`];
+    const base = this.base(locationId);
+    return [`${base}:schedule`, `${base}:daily`, `${base}:blocked`, `${base}:learned-limit`];
   }
 }
 

@@ -1,4 +1,5 @@
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
+import { runAsBudgetHolder } from '../budget/budget-holder.js';
 import { GhlNeedsReauthError, GhlPermanentError, GhlRateLimitedError } from '../errors.js';
 
 export interface RunGhlJobOptions {
@@ -8,9 +9,11 @@ export interface RunGhlJobOptions {
 }
 
 /**
- * Runs a processor's GHL work and gives each error kind its queue meaning:
- * - rate limited → this job alone moves to delayed until the wait is over (plus jitter), and no
- *   attempt is used (never `queue.rateLimit`, which would pause every location);
+ * Runs a processor's GHL work as the job's budget holder, and gives each error kind its queue
+ * meaning:
+ * - rate limited → this job alone moves to delayed until the wait is over, and no attempt is
+ *   used (never `queue.rateLimit`, which would pause every location). Our budget holds the
+ *   slot it named for the job's next run; after a GHL 429 the wake-ups are spread with jitter;
  * - permanent or needs re-authorisation → `UnrecoverableError`, kept in the failed set;
  * - anything else (transient) → rethrown for BullMQ's exponential backoff.
  */
@@ -22,17 +25,13 @@ export async function runGhlJob<T>(
 ): Promise<T> {
   const { maxStarts = 200, now = Date.now } = options;
   try {
-    return await work();
+    return await runAsBudgetHolder(`${job.queueName}:${job.id}`, work);
   } catch (error) {
     if (error instanceof GhlRateLimitedError) {
       if ((job.attemptsStarted ?? 0) >= maxStarts) {
         throw new UnrecoverableError(`gave up after ${maxStarts} starts: ${error.message}`);
       }
-      // Our own budget knows the exact moment a slot frees: a little jitter spreads the wake-ups.
-      // After a GHL 429 the window's end is a guess, so waiters are spread wider.
-      const spread = error.source === 'budget' ? 10 : Math.min(1000, error.waitMs * 0.2);
-      const jitter = Math.random() * spread;
-      await job.moveToDelayed(now() + error.waitMs + jitter, token);
+      await job.moveToDelayed(now() + wakeAfter(error), token);
       throw new DelayedError();
     }
     if (error instanceof GhlPermanentError || error instanceof GhlNeedsReauthError) {
@@ -40,4 +39,16 @@ export async function runGhlJob<T>(
     }
     throw error;
   }
+}
+
+/**
+ * Redis checks blocking timeouts at its `hz` (10 per second by default), so a delayed job wakes
+ * up to 100 ms late. A job holding a budget slot wakes that much early and waits for the slot in
+ * process. After a GHL 429 the window's end is a guess and every job wakes for it: they are spread.
+ */
+const WAKE_PRECISION_MS = 100;
+
+function wakeAfter(error: GhlRateLimitedError): number {
+  if (error.source === 'budget') return Math.max(0, error.waitMs - WAKE_PRECISION_MS);
+  return error.waitMs + Math.random() * Math.min(1000, error.waitMs * 0.2);
 }
