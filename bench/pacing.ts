@@ -40,6 +40,14 @@ interface Row {
   used: number[];
   rejected: number;
   quietMs: number;
+  lateness: Lateness;
+}
+
+/** How late the workers' jobs claimed the budget slots held for them (cumulative buckets). */
+interface Lateness {
+  claimed: number;
+  within10ms: number;
+  givenUp: number;
 }
 
 async function run(label: string, processes: number, burst: number): Promise<Row> {
@@ -87,8 +95,10 @@ async function run(label: string, processes: number, burst: number): Promise<Row
       env: { ...process.env, ...env },
     }),
   );
+  const lines = workers.map((w) => createInterface({ input: w.stdout })[Symbol.asyncIterator]());
+  let lateness: Lateness = { claimed: 0, within10ms: 0, givenUp: 0 };
   try {
-    for (const w of workers) await createInterface({ input: w.stdout })[Symbol.asyncIterator]().next();
+    for (const line of lines) await line.next();
     await sandbox.admin.resetInspection();
     const rejectedBefore = await sandbox.admin.counter('rateLimit.rejected');
     await queue.addBulk(
@@ -122,7 +132,10 @@ async function run(label: string, processes: number, burst: number): Promise<Row
       );
     });
     const rejected = (await sandbox.admin.counter('rateLimit.rejected')) - rejectedBefore;
-    return { run: label, used, rejected, quietMs };
+    for (const w of workers) w.kill('SIGTERM');
+    const reports = await Promise.all(lines.map(async (line) => (await line.next()).value));
+    lateness = sumLateness(reports);
+    return { run: label, used, rejected, quietMs, lateness };
   } finally {
     for (const w of workers) w.kill('SIGTERM');
     await queue.obliterate({ force: true }).catch(() => {});
@@ -131,6 +144,23 @@ async function run(label: string, processes: number, burst: number): Promise<Row
     eventsConnection.disconnect();
     await deleteKeys(redis, prefix);
   }
+}
+
+function percent(part: number, whole: number): number {
+  return whole === 0 ? 0 : (part / whole) * 100;
+}
+
+function sumLateness(reports: Array<string | undefined>): Lateness {
+  const total: Lateness = { claimed: 0, within10ms: 0, givenUp: 0 };
+  for (const report of reports) {
+    const pairs: Array<[number | string, number]> = report ? JSON.parse(report).lateness : [];
+    const buckets = new Map(pairs.map(([le, count]) => [String(le), count]));
+    const all = buckets.get('+Inf') ?? 0;
+    total.claimed += buckets.get('0.1') ?? 0; // a tenth of the 1 s window: later is given up
+    total.within10ms += buckets.get('0.01') ?? 0;
+    total.givenUp += all - (buckets.get('0.1') ?? 0);
+  }
+  return total;
 }
 
 const rows: Row[] = [];
@@ -150,11 +180,25 @@ await publish({
   name: 'pacing',
   title: 'Pacing: per-location budgets across worker processes',
   command: 'pnpm --filter @ghl-bridge/bench bench:pacing',
-  method: `Sandbox limit scaled to ${GHL_MAX} requests/s per location; ghl-bridge allows itself ${OUR_BURST}/s (90%). Three locations get a backlog of GHL calls (BullMQ jobs through runGhlJob, 20 concurrent per process); after 1.5 s one job for a fourth, quiet location is added and timed to completion. Budget used = calls GHL accepted per busy location over ${MEASURE_S} s of steady state, divided by ${OUR_BURST}/s. The baseline runs the same workers with no configured budget: they learn GHL's limit from its X-RateLimit-* headers and 429s alone, so the first window can overshoot.`,
+  method: `Sandbox limit scaled to ${GHL_MAX} requests/s per location; ghl-bridge allows itself ${OUR_BURST}/s (90%). Three locations get a backlog of GHL calls (BullMQ jobs through runGhlJob, 20 concurrent per process); after 1.5 s one job for a fourth, quiet location is added and timed to completion. Budget used = calls GHL accepted per busy location over ${MEASURE_S} s of steady state, divided by ${OUR_BURST}/s. The baseline runs the same workers with no configured budget: they learn GHL's limit from its X-RateLimit-* headers and 429s alone, so the first window can overshoot. A job turned away by the budget is delayed to a slot held for it; the last columns say how late jobs woke to claim theirs.`,
   tables: [
     markdownTable(
-      ['Run', 'budget used per busy location', '429s from GHL', 'quiet location job, ms'],
-      rows.map((r) => [r.run, r.used.map((u) => `${fmt(u * 100)}%`).join(' / '), r.rejected, fmt(r.quietMs)]),
+      [
+        'Run',
+        'budget used per busy location',
+        '429s from GHL',
+        'quiet location job, ms',
+        'held slots claimed (≤ 10 ms late)',
+        'held slots given up (> 100 ms late)',
+      ],
+      rows.map((r) => [
+        r.run,
+        r.used.map((u) => `${fmt(u * 100)}%`).join(' / '),
+        r.rejected,
+        fmt(r.quietMs),
+        `${r.lateness.claimed} (${fmt(percent(r.lateness.within10ms, r.lateness.claimed))}%)`,
+        r.lateness.givenUp,
+      ]),
     ),
   ],
   targets: [
