@@ -74,7 +74,7 @@ for i = 1, want do
   end
   if last and (slot > now or last > now) then slot = math.max(slot, last + gap) end
   slot = math.ceil(slot)
-  -- Near enough to wait for in process: it is the caller's now.
+  -- A slot within one spacing is granted: the caller waits for it in process.
   local grant = i == 1 and slot - now <= gap
   if not grant and not holder then return {0, slot - now, -1} end
   redis.call('ZADD', KEYS[1], slot, slot .. '-' .. ARGV[4] .. '-' .. i)
