@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { runGhlJob } from '../src/index.js';
 import { ghlFor, sandboxConfig } from './rig.js';
 
-// Shared by the queue-glue and pacing tests: a BullMQ queue of GHL calls run through runGhlJob.
+// For the queue-glue tests: a BullMQ queue of GHL calls run through runGhlJob.
 
 interface Rigged {
   config: Config;
@@ -77,6 +77,22 @@ export async function pipeline(
       for (const redis of connections) redis.disconnect();
     },
   };
+}
+
+/** Runs `body` against a new pipeline, then clears the sandbox's faults and closes the pipeline. */
+export async function withPipeline(
+  sandbox: RunningSandbox,
+  rigged: Rigged,
+  ghlOverrides: Partial<Config['ghl']>,
+  body: (p: Awaited<ReturnType<typeof pipeline>>) => Promise<void>,
+): Promise<void> {
+  const p = await pipeline(sandbox, rigged, ghlOverrides);
+  try {
+    await body(p);
+  } finally {
+    await sandbox.admin.clearFaults();
+    await p.close();
+  }
 }
 
 export async function drained(queue: Queue, timeoutMs: number) {
