@@ -4,22 +4,13 @@ import { UnrecoverableError } from 'bullmq';
 import { eq, inArray } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
 import {
-  applyWebhookEvent,
   applyWebhookEvents,
   dedupKeysOf,
   type WebhookDelivery,
 } from '../src/webhooks/apply-webhook-events.js';
 import { entityKeysOf, webhookEffects } from '../src/webhooks/effects/index.js';
 import { WebhookBatcher } from '../src/webhooks/webhook-batcher.js';
-
-type Db = Parameters<typeof applyWebhookEvents>[0];
-
-const iso = (msFromNow: number) => new Date(Date.now() + msFromNow).toISOString();
-const appointmentOf = (event: Record<string, unknown>) => event.appointment as Record<string, string>;
-const citaFor = async (db: Db, ghlId: string) =>
-  (await db.select().from(citas).where(eq(citas.ghlAppointmentId, ghlId)))[0];
-const deliver = (db: Db, event: Record<string, unknown>) =>
-  applyWebhookEvent(db, webhookDelivery(event), webhookEffects);
+import { appointmentOf, citaFor, type Db, deliver, insertOurBooking, iso } from './webhook-test-helpers.js';
 
 /** A batcher as a worker process runs one, writing to `db`. */
 function batcherFor(db: Db, sizes: number[] = []) {
@@ -53,21 +44,7 @@ describe('webhook events applied in batches', () => {
     await deliver(db, seenBefore);
     const echo = appointmentEvent({ appointment: { title: 'From GHL' } });
     const e = appointmentOf(echo);
-    const [ours] = await db
-      .insert(citas)
-      .values({
-        locationId: 'loc_test_1',
-        calendarId: e.calendarId ?? '',
-        patientName: 'Ana Quispe',
-        title: 'Primera consulta',
-        startAt: new Date(e.startTime ?? ''),
-        endAt: new Date(e.endTime ?? ''),
-        blockedUntil: new Date(e.endTime ?? ''),
-        assignedUserId: e.assignedUserId ?? null,
-        source: 'rv3',
-        syncStatus: 'pending',
-      })
-      .returning();
+    const ours = await insertOurBooking(db, e, 'pending');
 
     const moved = appointmentEvent({
       type: 'AppointmentUpdate',

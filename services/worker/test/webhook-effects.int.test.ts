@@ -1,20 +1,9 @@
 import { citas, ghlContacts, ghlInstalls, ghlTokens, outbox, webhookEvents } from '@ghl-bridge/db';
-import { appointmentEvent, contactEvent, test, webhookDelivery } from '@ghl-bridge/testing';
+import { appointmentEvent, contactEvent, test } from '@ghl-bridge/testing';
 import { UnrecoverableError } from 'bullmq';
 import { eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
-import { applyWebhookEvent } from '../src/webhooks/apply-webhook-events.js';
-import { webhookEffects } from '../src/webhooks/effects/index.js';
-
-type Db = Parameters<typeof applyWebhookEvent>[0];
-
-const deliver = (db: Db, event: Record<string, unknown>) =>
-  applyWebhookEvent(db, webhookDelivery(event), webhookEffects);
-
-const iso = (msFromNow: number) => new Date(Date.now() + msFromNow).toISOString();
-const appointmentOf = (event: Record<string, unknown>) => event.appointment as Record<string, string>;
-const citaFor = async (db: Db, ghlId: string) =>
-  (await db.select().from(citas).where(eq(citas.ghlAppointmentId, ghlId)))[0];
+import { appointmentOf, citaFor, deliver, insertOurBooking, iso } from './webhook-test-helpers.js';
 
 describe('appointment webhooks', () => {
   test('a GHL-created appointment becomes a synced cita from source ghl', async ({ database }) => {
@@ -89,21 +78,7 @@ describe('appointment webhooks', () => {
   }) => {
     const event = appointmentEvent();
     const a = appointmentOf(event);
-    const [ours] = await database.db
-      .insert(citas)
-      .values({
-        locationId: 'loc_test_1',
-        calendarId: a.calendarId ?? '',
-        patientName: 'Ana Quispe',
-        startAt: new Date(a.startTime ?? ''),
-        endAt: new Date(a.endTime ?? ''),
-        blockedUntil: new Date(a.endTime ?? ''),
-        assignedUserId: a.assignedUserId ?? null,
-        source: 'rv3',
-        syncStatus: 'syncing',
-        title: 'Primera consulta',
-      })
-      .returning();
+    const ours = await insertOurBooking(database.db, a, 'syncing');
     expect(await deliver(database.db, event)).toBe('processed');
     const all = await database.db
       .select()
