@@ -5,6 +5,7 @@
  * 250 ms. Run alone: pnpm --filter @ghl-bridge/bench bench:memory
  */
 import { jobRegistry } from '@ghl-bridge/jobs';
+import { webhookDelivery } from '@ghl-bridge/testing/payloads';
 import { Queue } from 'bullmq';
 import {
   benchDatabase,
@@ -17,7 +18,7 @@ import {
 import { type Child, spawnTs, waitFor } from './lib/child.js';
 import { fmt, markdownTable, publish } from './lib/report.js';
 import { lineChart } from './lib/svg-chart.js';
-import { appointmentCreate, webhookJobPayload } from './lib/webhooks.js';
+import { appointmentCreate } from './lib/webhooks.js';
 
 const JOBS = Number(process.env.BENCH_MEMORY_JOBS ?? 100_000);
 const IDLE_S = 3;
@@ -78,7 +79,7 @@ try {
       await queue.addBulk(
         Array.from({ length: Math.min(1000, JOBS - i) }, (_, k) => ({
           name: 'webhook.process',
-          data: webhookJobPayload(JSON.stringify(appointmentCreate(i + k))),
+          data: webhookDelivery(appointmentCreate(i + k)),
           opts: { ...options, jobId: `wh-m${i + k}` },
         })),
       );

@@ -7,6 +7,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { cpus } from 'node:os';
+import { webhookDelivery } from '@ghl-bridge/testing/payloads';
 import postgres from 'postgres';
 import {
   benchDatabase,
@@ -19,7 +20,7 @@ import {
 import { type Child, spawnTs } from './lib/child.js';
 import { type Drained, drain, fillPaused, type WebhookJob } from './lib/drain.js';
 import { fmt, markdownTable, publish } from './lib/report.js';
-import { appointmentCreate, webhookJobPayload } from './lib/webhooks.js';
+import { appointmentCreate } from './lib/webhooks.js';
 
 const TOTAL = Number(process.env.BENCH_WORKER_JOBS ?? 20_000);
 const DISTINCT = Math.round(TOTAL * 0.7);
@@ -29,11 +30,11 @@ const CONCURRENCY = 400;
 // Distinct events, then repeat deliveries of random ones (same body, same webhookId), shuffled.
 // Repeats get their own job ids: ingress would fold a repeat into the waiting job, but once that
 // job is removed (or two deliveries race) the repeat reaches the worker, and Postgres must stop it.
-const bodies = Array.from({ length: DISTINCT }, (_, i) => JSON.stringify(appointmentCreate(i)));
-const jobs: WebhookJob[] = bodies.map((raw, i) => ({ id: `wh-e${i}`, data: webhookJobPayload(raw) }));
+const events = Array.from({ length: DISTINCT }, (_, i) => appointmentCreate(i));
+const jobs: WebhookJob[] = events.map((event, i) => ({ id: `wh-e${i}`, data: webhookDelivery(event) }));
 for (let i = 0; jobs.length < TOTAL; i++) {
   const original = randomInt(DISTINCT);
-  jobs.push({ id: `wh-e${original}-r${i}`, data: webhookJobPayload(bodies[original] as string) });
+  jobs.push({ id: `wh-e${original}-r${i}`, data: webhookDelivery(events[original] ?? {}) });
 }
 for (let i = jobs.length - 1; i > 0; i--) {
   const j = randomInt(i + 1);

@@ -1,14 +1,7 @@
-import {
-  createHash,
-  createPrivateKey,
-  generateKeyPairSync,
-  type KeyObject,
-  randomUUID,
-  sign,
-} from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, type KeyObject, randomUUID, sign } from 'node:crypto';
 
-// @ghl-bridge/testing has signWebhook and appointmentEvent, but its index also loads the vitest
-// fixtures, which throw outside a vitest run; these are the few lines the benches need.
+// What the benches need beyond @ghl-bridge/testing/payloads: a signer that parses its key once,
+// and bodies on fixed, non-overlapping half hours.
 
 export interface Ed25519Keys {
   publicKey: string;
@@ -63,16 +56,5 @@ export function appointmentCreate(slot: number, locationId = 'bench-loc'): Recor
     },
     timestamp: now,
     webhookId: randomUUID(),
-  };
-}
-
-/** The `webhook.process` payload ingress would store for this raw body (see ghl-webhook-route.ts). */
-export function webhookJobPayload(raw: string) {
-  const event = JSON.parse(raw) as Record<string, unknown>;
-  return {
-    payloadHash: createHash('sha256').update(raw).digest('hex'),
-    webhookId: String(event.webhookId),
-    event,
-    receivedAt: new Date().toISOString(),
   };
 }
