@@ -3,6 +3,7 @@ import { type Config, loadConfig } from '@ghl-bridge/config';
 import { Redis } from 'ioredis';
 import { test as base, inject } from 'vitest';
 import type {} from './provided-context.js';
+import { deleteKeys } from './redis-keys.js';
 import { cloneTestDatabase, dropTestDatabase } from './test-database.js';
 import { generateWebhookKeys } from './webhook-signing.js';
 
@@ -55,12 +56,3 @@ export const test = base
         }),
       ),
   );
-
-async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-}

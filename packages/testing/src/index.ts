@@ -5,6 +5,7 @@ export {
   contactEvent,
   webhookDelivery,
 } from './ghl-payloads.js';
+export { deleteKeys } from './redis-keys.js';
 export { type SandboxLocation, sandboxLocation } from './sandbox-location.js';
 export { cloneTestDatabase, dropTestDatabase, type TestDatabase } from './test-database.js';
 export { generateWebhookKeys, signWebhook, type WebhookKeys } from './webhook-signing.js';

@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { webhookEvents } from '@ghl-bridge/db';
 import { closeQueues, createQueues, enqueue, webhookJobId } from '@ghl-bridge/jobs';
 import { createLogger } from '@ghl-bridge/observability';
-import { appointmentEvent, test, webhookDelivery } from '@ghl-bridge/testing';
+import { appointmentEvent, deleteKeys, test, webhookDelivery } from '@ghl-bridge/testing';
 import { type Job, UnrecoverableError } from 'bullmq';
 import { eq } from 'drizzle-orm';
 import { Redis } from 'ioredis';
@@ -15,9 +16,11 @@ import { webhookEffects } from '../src/webhooks/effects/index.js';
 const log = createLogger({ name: 'test', level: 'silent' });
 // Producers the webhook processor never uses, but WorkerDeps carries for the outbox sweeper.
 const producer = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
-const idleQueues = createQueues(producer, '{worker-test-idle}');
+const idlePrefix = `{worker-test-idle-${randomBytes(4).toString('hex')}}`;
+const idleQueues = createQueues(producer, idlePrefix);
 afterAll(async () => {
   await closeQueues(idleQueues);
+  await deleteKeys(producer, idlePrefix);
   await producer.quit();
 });
 const deps = (db: WorkerDeps['db'], effects: WorkerDeps['webhookEffects'] = webhookEffects): WorkerDeps => ({
