@@ -3,7 +3,7 @@ import { oauthCodeKey } from '@ghl-bridge/jobs';
 import { openSecret } from '@ghl-bridge/secrets';
 import { UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Processor } from './types.js';
+import { type Processor, requireDep } from './types.js';
 
 /** What exchanging an installer's code needs: where the sealed code waits, and the install functions. */
 export interface OAuthExchangeDeps {
@@ -22,8 +22,7 @@ export const processGhlOauthExchange: Processor<'ghl.oauth-exchange'> = async ({
   deps,
   log,
 }) => {
-  const oauth = deps.oauthExchange;
-  if (!oauth) throw new UnrecoverableError('this worker has no OAuth client configured');
+  const oauth = requireDep(deps, 'oauthExchange', 'OAuth client');
   const sealed = await oauth.redis.getdel(oauthCodeKey(oauth.prefix, payload.pendingId));
   if (!sealed)
     throw new UnrecoverableError('the authorisation code expired or was already used; install again');

@@ -1,11 +1,11 @@
 import { getLocationSettings } from '@ghl-bridge/db';
 import { runGhlJob } from '@ghl-bridge/ghl';
 import type { CalendarSummary } from '@ghl-bridge/jobs';
-import { type Processor, requireGhl } from './types.js';
+import { type Processor, requireDep } from './types.js';
 
 /** Discovery: the location's calendars in the seed service's shape, cached for ingress. */
 export const processGhlCalendars: Processor<'ghl.calendars'> = async ({ payload, job, token, deps }) => {
-  const ghl = requireGhl(deps);
+  const ghl = requireDep(deps, 'ghl', 'GHL client');
   const calendars = await runGhlJob(job, token, () => ghl.listCalendars(payload.locationId));
   const { timeZone } = await getLocationSettings(deps.db, payload.locationId);
   const summaries: CalendarSummary[] = calendars.map((calendar) => ({
@@ -22,7 +22,7 @@ export const processGhlCalendars: Processor<'ghl.calendars'> = async ({ payload,
 
 /** Free slots of one calendar, cached briefly: slots change as people book. */
 export const processGhlFreeSlots: Processor<'ghl.free-slots'> = async ({ payload, job, token, deps }) => {
-  const ghl = requireGhl(deps);
+  const ghl = requireDep(deps, 'ghl', 'GHL client');
   const { locationId, calendarId, startMs, endMs, timezone } = payload;
   const slots = await runGhlJob(job, token, () =>
     ghl.getFreeSlots(locationId, calendarId, { startMs, endMs, timezone }),

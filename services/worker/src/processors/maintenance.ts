@@ -1,11 +1,10 @@
 import { ghlTokens } from '@ghl-bridge/db';
 import { runGhlJob } from '@ghl-bridge/ghl';
 import { enqueue } from '@ghl-bridge/jobs';
-import { UnrecoverableError } from 'bullmq';
 import { and, eq } from 'drizzle-orm';
 import { reconcileLocation } from '../reconcile/reconcile-location.js';
 import { pruneIdempotencyKeys, pruneWebhookEvents } from '../webhooks/prune-events.js';
-import { type Processor, requireGhl } from './types.js';
+import { type Processor, requireDep } from './types.js';
 
 /** One reconciliation per location with working tokens; one job id per location, so runs never pile up. */
 export const processReconcileAll: Processor<'reconcile.all'> = async ({ deps }) => {
@@ -26,9 +25,9 @@ export const processReconcileLocation: Processor<'reconcile.location'> = async (
   deps,
   log,
 }) => {
-  if (!deps.schedules) throw new UnrecoverableError('this worker has no reconciliation window configured');
-  const ghl = requireGhl(deps);
-  const window = { backMs: deps.schedules.reconcileBackMs, aheadMs: deps.schedules.reconcileAheadMs };
+  const schedules = requireDep(deps, 'schedules', 'reconciliation window');
+  const ghl = requireDep(deps, 'ghl', 'GHL client');
+  const window = { backMs: schedules.reconcileBackMs, aheadMs: schedules.reconcileAheadMs };
   const drift = await runGhlJob(job, token, () =>
     reconcileLocation(deps.db, ghl, payload.locationId, window),
   );
@@ -41,8 +40,7 @@ export const processReconcileLocation: Processor<'reconcile.location'> = async (
 };
 
 export const processRetentionPrune: Processor<'retention.prune'> = async ({ deps, log }) => {
-  if (!deps.schedules) throw new UnrecoverableError('this worker has no retention configured');
-  const { webhookRetentionDays } = deps.schedules;
+  const { webhookRetentionDays } = requireDep(deps, 'schedules', 'retention');
   const webhookEvents = await pruneWebhookEvents(deps.db, webhookRetentionDays);
   const idempotencyKeys = await pruneIdempotencyKeys(deps.db);
   log.info({ webhookEvents, idempotencyKeys, webhookRetentionDays }, 'retention applied');
@@ -56,8 +54,7 @@ export const processGhlInstallLocation: Processor<'ghl.install-location'> = asyn
   deps,
   log,
 }) => {
-  const tokens = deps.ghlTokens;
-  if (!tokens) throw new UnrecoverableError('this worker has no GHL token manager configured');
+  const tokens = requireDep(deps, 'ghlTokens', 'GHL token manager');
   const minted = await runGhlJob(job, token, () =>
     tokens.installFromCompany(payload.companyId, payload.locationId),
   );

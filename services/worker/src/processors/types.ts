@@ -32,9 +32,16 @@ export interface WorkerDeps {
 }
 
 /** The GHL client, or a clear permanent failure for a worker started without one. */
-export function requireGhl(deps: WorkerDeps): GhlClient {
-  if (!deps.ghl) throw new UnrecoverableError('this worker has no GHL client configured');
-  return deps.ghl;
+/** A dependency this job needs but the worker was started without fails the job for good. */
+export function requireDep<K extends keyof WorkerDeps>(
+  deps: WorkerDeps,
+  key: K,
+  what: string,
+): NonNullable<WorkerDeps[K]> {
+  const dep = deps[key];
+  if (dep === undefined || dep === null)
+    throw new UnrecoverableError(`this worker has no ${what} configured`);
+  return dep as NonNullable<WorkerDeps[K]>;
 }
 
 export interface ProcessorContext<Name extends JobName> {
