@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /** GHL's appointment statuses: the request enum plus `active`/`completed`, which GHL may send back. */
 export const citaStatus = pgEnum('cita_status', [
@@ -38,7 +38,13 @@ export const citas = pgTable(
     // Filled by the worker once the patient is upserted as a GHL contact.
     ghlContactId: text('ghl_contact_id'),
     title: text('title'),
+    // The clinic's notes. GHL's create/update take them as `description`, and GET returns
+    // `description`, so that is the field they go to and are read back from (ghl-api.md §10).
     notes: text('notes'),
+    // GHL's own `notes` field (webhooks and GET carry it; the API cannot write it): mirrored as is.
+    ghlNotes: text('ghl_notes'),
+    // RV3's id for this cita, unique per location (citas_location_external_id_idx).
+    externalId: text('external_id'),
     startAt: timestamp('start_at', { withTimezone: true }).notNull(),
     endAt: timestamp('end_at', { withTimezone: true }).notNull(),
     // end_at plus the location's buffer when booked: the range the no-overlap constraint guards,
@@ -53,6 +59,9 @@ export const citas = pgTable(
     source: citaSource('source').notNull(),
     version: integer('version').notNull().default(1),
     ghlDateUpdated: timestamp('ghl_date_updated', { withTimezone: true }),
+    // Active citas this one overlaps, kept on both sides. GHL accepted the overlap, so it is a
+    // fact to show, not an error; a cita in conflict leaves the no-overlap constraint (0006).
+    conflictWith: uuid('conflict_with').array().notNull().default(sql`'{}'::uuid[]`),
     // Tombstone for GHL deletes: the row stays so a late webhook cannot resurrect it.
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
@@ -62,6 +71,11 @@ export const citas = pgTable(
     // The staff list filters by location and pages by (start_at, id).
     index('citas_location_start_idx').on(t.locationId, t.startAt, t.id),
     index('citas_calendar_start_idx').on(t.calendarId, t.startAt),
+    uniqueIndex('citas_location_external_id_idx')
+      .on(t.locationId, t.externalId)
+      .where(sql`${t.externalId} is not null`),
+    // `updated_since` reads.
+    index('citas_location_updated_idx').on(t.locationId, t.updatedAt),
   ],
 );
 

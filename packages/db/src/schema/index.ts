@@ -1,5 +1,7 @@
 export * from './api-keys.js';
+export * from './cita-changes.js';
 export * from './citas.js';
+export * from './ghl-calendars.js';
 export * from './ghl-contacts.js';
 export * from './ghl-installs.js';
 export * from './ghl-tokens.js';
@@ -7,3 +9,4 @@ export * from './idempotency-keys.js';
 export * from './location-settings.js';
 export * from './outbox.js';
 export * from './webhook-events.js';
+export * from './workflow-secrets.js';
