@@ -100,8 +100,13 @@ describe('runGhlJob: error kinds drive the queue', () => {
         expect(await p.queue.getJobCountByTypes('completed')).toBe(30);
         const failed = await p.queue.getJob(permanent.id ?? '');
         expect(await failed?.getState()).toBe('failed');
-        expect(failed?.attemptsMade).toBe(1);
         expect(failed?.failedReason).toMatch(/GhlPermanentError/);
+        // The injected 5xx hit this job too and were retried; GHL's own 400 ended it at once.
+        const answers = (await sandbox.admin.requests())
+          .filter((r) => r.url.includes('/calendars/missing-calendar'))
+          .map((r) => r.statusCode);
+        expect(answers.filter((status) => status === 400)).toHaveLength(1);
+        expect(failed?.attemptsMade).toBe(answers.length);
       },
     ));
 });

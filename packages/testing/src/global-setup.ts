@@ -45,10 +45,16 @@ async function buildTemplate(admin: postgres.Sql, serverUrl: string, template: s
   await admin`create database ${admin(scratch)}`;
   await runMigrations(withDatabase(serverUrl, scratch));
   await admin`alter database ${admin(scratch)} rename to ${admin(template)}`;
-  // Older templates belong to older migrations; nothing clones them any more.
-  const old =
-    await admin`select datname from pg_database where datname like 'ghlb\_tpl\_%' and datname <> ${template}`;
-  for (const { datname } of old) await admin`drop database if exists ${admin(datname)} with (force)`;
+  await admin.unsafe(`comment on database "${template}" is '${Math.floor(Date.now() / 1000)}'`);
+  // Older templates belong to older migrations. Another checkout (a branch with other
+  // migrations) may still be cloning one, so only those built long ago are dropped.
+  const old = await admin`
+    select datname, shobj_description(oid, 'pg_database') as built from pg_database
+    where datname like 'ghlb\_tpl\_%' and datname <> ${template}`;
+  const cutoff = Math.floor(Date.now() / 1000) - STALE_AFTER_SECONDS;
+  for (const { datname, built } of old) {
+    if (!(Number(built) >= cutoff)) await admin`drop database if exists ${admin(datname)} with (force)`;
+  }
 }
 
 async function dropStale(admin: postgres.Sql): Promise<void> {
