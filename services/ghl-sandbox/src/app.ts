@@ -18,6 +18,7 @@ import { Inspection } from './http/inspection.js';
 import { DEFAULT_RATE_LIMIT, RateLimiter } from './http/rate-limit.js';
 import { resolveOptions, type SandboxOptions } from './options.js';
 import { appointmentRoutes } from './routes/appointments.js';
+import { blockedSlotRoutes } from './routes/blocked-slots.js';
 import { calendarRoutes } from './routes/calendars.js';
 import { contactRoutes } from './routes/contacts.js';
 import { oauthRoutes } from './routes/oauth.js';
@@ -124,6 +125,7 @@ export async function buildSandbox(input: SandboxOptions = {}): Promise<Sandbox>
   calendarRoutes(app, state);
   appointmentRoutes(app, state);
   contactRoutes(app, state);
+  blockedSlotRoutes(app, state);
   adminRoutes(app, state);
   app.addHook('onClose', async () => state.dispatcher.close());
 

@@ -5,9 +5,17 @@ import type { SandboxOptions } from './options.js';
 import type { SandboxState } from './state.js';
 import type { PublicKeys } from './webhooks/signer.js';
 
-export type { SandboxAdmin } from './admin/client.js';
+export type { SandboxAdmin, UiAppointment, UiBlockedSlot, UiContactPatch } from './admin/client.js';
 export { buildSandbox, type Sandbox } from './app.js';
-export type { Appointment, Calendar, Contact, Location, User } from './domain/types.js';
+export type {
+  Appointment,
+  BlockedSlot,
+  Calendar,
+  Contact,
+  Location,
+  TeamMember,
+  User,
+} from './domain/types.js';
 export type { FaultRule } from './http/faults.js';
 export type { LoggedRequest } from './http/inspection.js';
 export type { RateLimitConfig } from './http/rate-limit.js';
