@@ -42,13 +42,15 @@ export interface RunningSandbox {
   clientSecret: string;
   /** In-process access to the records, for assertions the admin API does not cover. */
   state: SandboxState;
+  /** True when the state was loaded from `stateFile` (the seed was then not applied). */
+  restored: boolean;
   close(): Promise<void>;
 }
 
 /** Starts a sandbox on 127.0.0.1:0 for a test. */
 export async function startSandbox(options: StartSandboxOptions = {}): Promise<RunningSandbox> {
   const { host = '127.0.0.1', port = 0, ...rest } = options;
-  const { app, state } = await buildSandbox(rest);
+  const { app, state, restored } = await buildSandbox(rest);
   await app.listen({ host, port });
   const address = app.server.address() as AddressInfo;
   const url = `http://${host}:${address.port}`;
@@ -59,6 +61,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     clientId: state.options.clientId,
     clientSecret: state.options.clientSecret,
     state,
+    restored,
     close: async () => {
       await app.close();
     },
