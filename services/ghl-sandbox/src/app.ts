@@ -17,7 +17,10 @@ import { Faults } from './http/faults.js';
 import { Inspection } from './http/inspection.js';
 import { DEFAULT_RATE_LIMIT, RateLimiter } from './http/rate-limit.js';
 import { resolveOptions, type SandboxOptions } from './options.js';
+import { restoreSnapshot } from './persistence/snapshot.js';
+import { readStateFile, StateSaver } from './persistence/state-file.js';
 import { appointmentRoutes } from './routes/appointments.js';
+import { blockedSlotRoutes } from './routes/blocked-slots.js';
 import { calendarRoutes } from './routes/calendars.js';
 import { contactRoutes } from './routes/contacts.js';
 import { oauthRoutes } from './routes/oauth.js';
@@ -30,8 +33,10 @@ import { createSigner } from './webhooks/signer.js';
 export interface Sandbox {
   app: FastifyInstance;
   state: SandboxState;
-  /** What `options.seed` created (ids, minted tokens), when a seed was given. */
+  /** What `options.seed` created (ids, minted tokens), when a seed was given and applied. */
   seedResult?: SeedResult;
+  /** True when the state came from `options.stateFile` (the seed was then not applied). */
+  restored: boolean;
 }
 
 /** Builds the sandbox (not listening). main.ts and startSandbox listen on it. */
@@ -41,7 +46,8 @@ export async function buildSandbox(input: SandboxOptions = {}): Promise<Sandbox>
   const clock = new Clock();
   const random = createRandom(input.randomSeed);
   const store = new Store();
-  const signer = await createSigner(options.rsaModulusLength);
+  const saved = input.stateFile ? await readStateFile(input.stateFile) : undefined;
+  const signer = await createSigner(options.rsaModulusLength, saved?.signingKeys);
   const state: SandboxState = {
     options,
     clock,
@@ -57,6 +63,7 @@ export async function buildSandbox(input: SandboxOptions = {}): Promise<Sandbox>
     log,
   };
   state.faults.set(input.faults ?? []);
+  if (saved) restoreSnapshot(state, saved);
   store.onChange((event) => {
     state.inspection.count(`webhook.${event.type}`);
     state.dispatcher.send(
@@ -124,9 +131,18 @@ export async function buildSandbox(input: SandboxOptions = {}): Promise<Sandbox>
   calendarRoutes(app, state);
   appointmentRoutes(app, state);
   contactRoutes(app, state);
+  blockedSlotRoutes(app, state);
   adminRoutes(app, state);
   app.addHook('onClose', async () => state.dispatcher.close());
 
-  const seedResult = input.seed ? applySeed(state, input.seed) : undefined;
-  return { app, state, seedResult };
+  const seedResult = input.seed && !saved ? applySeed(state, input.seed) : undefined;
+  if (input.stateFile) {
+    const saver = new StateSaver(state, input.stateFile, input.stateSaveDelayMs ?? 100, log);
+    // Any call may change state (records, tokens, codes, the clock); the write is debounced.
+    app.addHook('onResponse', async () => saver.changed());
+    store.onChange(() => saver.changed());
+    app.addHook('onClose', async () => saver.close());
+    if (!saved) await saver.flush();
+  }
+  return { app, state, seedResult, restored: saved !== undefined };
 }

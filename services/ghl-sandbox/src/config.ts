@@ -23,6 +23,7 @@ const envSchema = z.object({
   GHL_SANDBOX_FAULTS: z.string().optional(),
   GHL_SANDBOX_RANDOM_SEED: num.optional(),
   GHL_SANDBOX_RSA_BITS: num.optional(),
+  GHL_SANDBOX_STATE_FILE: z.string().min(1).optional(),
   LOG_LEVEL: z.string().default('info'),
 });
 
@@ -68,6 +69,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Sa
       faults: e.GHL_SANDBOX_FAULTS ? JSON.parse(e.GHL_SANDBOX_FAULTS) : undefined,
       randomSeed: e.GHL_SANDBOX_RANDOM_SEED,
       rsaModulusLength: e.GHL_SANDBOX_RSA_BITS ?? 4096,
+      stateFile: e.GHL_SANDBOX_STATE_FILE,
       logLevel: e.LOG_LEVEL,
     },
   });

@@ -5,9 +5,17 @@ import type { SandboxOptions } from './options.js';
 import type { SandboxState } from './state.js';
 import type { PublicKeys } from './webhooks/signer.js';
 
-export type { SandboxAdmin } from './admin/client.js';
+export type { SandboxAdmin, UiAppointment, UiBlockedSlot, UiContactPatch } from './admin/client.js';
 export { buildSandbox, type Sandbox } from './app.js';
-export type { Appointment, Calendar, Contact, Location, User } from './domain/types.js';
+export type {
+  Appointment,
+  BlockedSlot,
+  Calendar,
+  Contact,
+  Location,
+  TeamMember,
+  User,
+} from './domain/types.js';
 export type { FaultRule } from './http/faults.js';
 export type { LoggedRequest } from './http/inspection.js';
 export type { RateLimitConfig } from './http/rate-limit.js';
@@ -34,13 +42,15 @@ export interface RunningSandbox {
   clientSecret: string;
   /** In-process access to the records, for assertions the admin API does not cover. */
   state: SandboxState;
+  /** True when the state was loaded from `stateFile` (the seed was then not applied). */
+  restored: boolean;
   close(): Promise<void>;
 }
 
 /** Starts a sandbox on 127.0.0.1:0 for a test. */
 export async function startSandbox(options: StartSandboxOptions = {}): Promise<RunningSandbox> {
   const { host = '127.0.0.1', port = 0, ...rest } = options;
-  const { app, state } = await buildSandbox(rest);
+  const { app, state, restored } = await buildSandbox(rest);
   await app.listen({ host, port });
   const address = app.server.address() as AddressInfo;
   const url = `http://${host}:${address.port}`;
@@ -51,6 +61,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     clientId: state.options.clientId,
     clientSecret: state.options.clientSecret,
     state,
+    restored,
     close: async () => {
       await app.close();
     },

@@ -5,10 +5,15 @@ import { loadConfig } from './config.js';
 /** Standalone sandbox: reads env (the only file that does), listens, prints the webhook keys. */
 const config = loadConfig(process.env);
 const seed = config.seedFile ? JSON.parse(await readFile(config.seedFile, 'utf8')) : undefined;
-const { app, state, seedResult } = await buildSandbox({ ...config.sandbox, seed });
+const { app, state, seedResult, restored } = await buildSandbox({ ...config.sandbox, seed });
 await app.listen({ host: config.host, port: config.port });
 state.log.info(
-  { url: `http://${config.host}:${config.port}`, clientId: state.options.clientId, seeded: seedResult },
+  {
+    url: `http://${config.host}:${config.port}`,
+    clientId: state.options.clientId,
+    seeded: seedResult,
+    ...(config.sandbox.stateFile ? { stateFile: config.sandbox.stateFile, restored } : {}),
+  },
   'ghl-sandbox listening',
 );
 // The webhook keys go to stdout as plain PEM so they can be pasted into a receiver's config.

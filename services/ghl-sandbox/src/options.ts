@@ -32,6 +32,13 @@ export interface SandboxOptions {
   requestLogSize?: number;
   /** RSA webhook key size (GHL: 4096; default 2048 so test start-up stays fast). */
   rsaModulusLength?: number;
+  /**
+   * JSON file the simulated state lives in across restarts: loaded at start when it exists
+   * (then `seed` is not applied), saved shortly after each change and on close. Unset: in memory.
+   */
+  stateFile?: string;
+  /** How long after a change the state file is written (default 100 ms). */
+  stateSaveDelayMs?: number;
 }
 
 export interface ResolvedOptions {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ghlId } from './domain/ids.js';
 import { isValidTimeZone } from './domain/time-zone.js';
-import type { Calendar, Contact, Location } from './domain/types.js';
+import type { Calendar, Contact, Location, TeamMember } from './domain/types.js';
 import type { SandboxState } from './state.js';
 
 const tz = z.string().refine(isValidTimeZone, 'must be a valid IANA time zone');
@@ -19,6 +19,18 @@ const openHours = z.array(
     ),
   }),
 );
+
+// --- Team members (sandbox helper "calendars") ---
+const teamMember = z.object({
+  userId: z.string().min(1),
+  priority: z.union([z.literal(0), z.literal(0.5), z.literal(1)]).optional(),
+  isPrimary: z.boolean().optional(),
+});
+
+function toTeamMember(m: string | z.infer<typeof teamMember>): TeamMember {
+  const member = typeof m === 'string' ? { userId: m } : m;
+  return { userId: member.userId, priority: member.priority ?? 0.5, isPrimary: member.isPrimary ?? false };
+}
 
 /** Seed file / admin seed body. Ids are generated when left out. */
 export const seedSchema = z.object({
@@ -72,8 +84,8 @@ export const seedSchema = z.object({
         appoinmentPerSlot: z.number().int().positive().optional(),
         /** Default: Monday-Friday 09:00-17:00. */
         openHours: openHours.optional(),
-        /** User ids of the team members. */
-        teamMembers: z.array(z.string()).optional(),
+        /** Team members as in GET /calendars/{id}; a bare user id means priority 0.5, not primary. */
+        teamMembers: z.array(z.union([z.string(), teamMember])).optional(),
       }),
     )
     .optional(),
@@ -201,7 +213,7 @@ export function applySeed(state: SandboxState, input: unknown): SeedResult {
       slotInterval: c.slotInterval ?? c.slotDuration ?? 30,
       appoinmentPerSlot: c.appoinmentPerSlot ?? 1,
       openHours: c.openHours ?? DEFAULT_OPEN_HOURS,
-      teamMembers: (c.teamMembers ?? []).map((userId, i) => ({ userId, priority: 0.5, isPrimary: i === 0 })),
+      teamMembers: (c.teamMembers ?? []).map(toTeamMember),
       isActive: true,
     };
     store.calendars.set(cal.id, cal);

@@ -12,7 +12,10 @@ describe('standalone configuration', () => {
       GHL_SANDBOX_WEBHOOK_URL: 'http://127.0.0.1:3000/api/webhooks/ghl/',
       GHL_SANDBOX_WEBHOOK_DROP_RATE: '0.1',
       GHL_SANDBOX_FAULTS: '[{"route":"*","errorRate":0.3}]',
+      GHL_SANDBOX_STATE_FILE: '/var/lib/ghl-sandbox/state.json',
     });
+    expect(config.sandbox.stateFile).toBe('/var/lib/ghl-sandbox/state.json');
+    expect(loadConfig({}).sandbox.stateFile).toBeUndefined();
     expect(config.port).toBe(4999);
     expect(config.sandbox.rateLimit).toEqual({ max: 20, intervalMs: 1000 });
     expect(config.sandbox.webhook).toMatchObject({

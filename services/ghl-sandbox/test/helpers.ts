@@ -191,3 +191,26 @@ export function limaSlot(hh = 10, mm = 0, daysAhead = 2): { iso: string; ms: num
   const iso = `${date}T${pad(hh)}:${pad(mm)}:00-05:00`;
   return { iso, ms: Date.parse(iso), date };
 }
+
+/** GHL's published example body for a webhook type, from test/fixtures/ghl-webhooks. */
+export function webhookExample(
+  type: 'AppointmentCreate' | 'ContactUpdate' | 'ContactTagUpdate' | 'ContactDndUpdate',
+): Record<string, unknown> {
+  return JSON.parse(readFileSync(new URL(`./fixtures/ghl-webhooks/${type}.json`, import.meta.url), 'utf8'));
+}
+
+/**
+ * Like `limaSlot`, on the `n`-th weekday (0-based) from two days ahead, so tests that must
+ * not share a day get distinct dates even across a weekend.
+ */
+export function limaWeekdaySlot(n: number, hh = 10, mm = 0): { iso: string; ms: number; date: string } {
+  const d = new Date(Date.now() + 2 * 86_400_000);
+  for (let seen = -1; ; d.setUTCDate(d.getUTCDate() + 1)) {
+    if (d.getUTCDay() !== 0 && d.getUTCDay() !== 6) seen++;
+    if (seen === n) break;
+  }
+  const date = d.toISOString().slice(0, 10);
+  const pad = (v: number) => String(v).padStart(2, '0');
+  const iso = `${date}T${pad(hh)}:${pad(mm)}:00-05:00`;
+  return { iso, ms: Date.parse(iso), date };
+}

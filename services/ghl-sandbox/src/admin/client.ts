@@ -1,4 +1,4 @@
-import type { Appointment, Contact } from '../domain/types.js';
+import type { Appointment, BlockedSlot, Contact } from '../domain/types.js';
 import type { FaultRule } from '../http/faults.js';
 import type { LoggedRequest } from '../http/inspection.js';
 import type { RateLimitConfig } from '../http/rate-limit.js';
@@ -34,20 +34,68 @@ export interface SandboxAdmin {
   appointments(): Promise<Appointment[]>;
   contacts(): Promise<Contact[]>;
   /** Changes as a GHL user in GHL's UI would make them (webhooks fire, no slot validation). */
-  uiCreateAppointment(input: {
-    calendarId: string;
-    contactId: string;
-    startTime: string;
-    endTime?: string;
-    title?: string;
-    appointmentStatus?: string;
-    assignedUserId?: string;
-  }): Promise<Appointment>;
-  uiUpdateAppointment(
-    id: string,
-    patch: { startTime?: string; endTime?: string; title?: string; appointmentStatus?: string },
-  ): Promise<Appointment>;
+  uiCreateAppointment(input: UiAppointment): Promise<Appointment>;
+  uiUpdateAppointment(id: string, patch: Partial<UiAppointment>): Promise<Appointment>;
   uiDeleteAppointment(id: string): Promise<Appointment>;
+
+  // --- Blocked time and contact edits in GHL's UI (sandbox helper "calendars") ---
+  blockedSlots(): Promise<BlockedSlot[]>;
+  /** Blocks time on one calendar or for one user (not both); no webhook, as on GHL. */
+  uiCreateBlockedSlot(input: UiBlockedSlot): Promise<BlockedSlot>;
+  uiDeleteBlockedSlot(id: string): Promise<BlockedSlot>;
+  /** Edits fields, tags (replaced) and DND: ContactUpdate, plus ContactTagUpdate / ContactDndUpdate. */
+  uiUpdateContact(id: string, patch: UiContactPatch): Promise<Contact>;
+  uiAddContactTags(id: string, tags: string[]): Promise<Contact>;
+  uiRemoveContactTags(id: string, tags: string[]): Promise<Contact>;
+}
+
+/** An appointment as a GHL user enters it in GHL's UI; `notes` is GHL's own field. */
+export interface UiAppointment {
+  calendarId: string;
+  contactId: string;
+  startTime: string;
+  endTime?: string;
+  title?: string;
+  description?: string;
+  notes?: string;
+  appointmentStatus?: string;
+  assignedUserId?: string;
+  address?: string;
+}
+
+export interface UiBlockedSlot {
+  calendarId?: string;
+  assignedUserId?: string;
+  /** Needed only for a user the sandbox does not know. */
+  locationId?: string;
+  title?: string;
+  startTime: string;
+  endTime: string;
+}
+
+type DndChannel = { status: 'active' | 'inactive' | 'permanent'; message?: string; code?: string };
+
+export interface UiContactPatch {
+  firstName?: string | null;
+  lastName?: string | null;
+  name?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  address1?: string | null;
+  city?: string | null;
+  state?: string | null;
+  postalCode?: string;
+  country?: string;
+  website?: string | null;
+  timezone?: string | null;
+  companyName?: string | null;
+  dateOfBirth?: string | null;
+  source?: string;
+  gender?: string;
+  assignedTo?: string;
+  tags?: string[];
+  dnd?: boolean;
+  dndSettings?: Partial<Record<'Call' | 'Email' | 'SMS' | 'WhatsApp' | 'GMB' | 'FB', DndChannel>>;
 }
 
 export function createAdminClient(baseUrl: string): SandboxAdmin {
@@ -89,5 +137,14 @@ export function createAdminClient(baseUrl: string): SandboxAdmin {
     uiCreateAppointment: (input) => call('POST', '/appointments', input),
     uiUpdateAppointment: (id, patch) => call('PUT', `/appointments/${encodeURIComponent(id)}`, patch),
     uiDeleteAppointment: (id) => call('DELETE', `/appointments/${encodeURIComponent(id)}`),
+
+    // --- Blocked time and contact edits in GHL's UI (sandbox helper "calendars") ---
+    blockedSlots: async () =>
+      (await call<{ blockedSlots: BlockedSlot[] }>('GET', '/blocked-slots')).blockedSlots,
+    uiCreateBlockedSlot: (input) => call('POST', '/blocked-slots', input),
+    uiDeleteBlockedSlot: (id) => call('DELETE', `/blocked-slots/${encodeURIComponent(id)}`),
+    uiUpdateContact: (id, patch) => call('PUT', `/contacts/${encodeURIComponent(id)}`, patch),
+    uiAddContactTags: (id, tags) => call('POST', `/contacts/${encodeURIComponent(id)}/tags`, { tags }),
+    uiRemoveContactTags: (id, tags) => call('DELETE', `/contacts/${encodeURIComponent(id)}/tags`, { tags }),
   };
 }

@@ -6,6 +6,7 @@ import type { FaultRule } from '../http/faults.js';
 import { applySeed, mintForCompany, mintForLocation } from '../seed.js';
 import type { SandboxState } from '../state.js';
 import type { WebhookDeliveryOptions } from '../webhooks/dispatcher.js';
+import { uiRoutes } from './ui-routes.js';
 
 const faultRule = z.object({
   route: z.string(),
@@ -16,17 +17,6 @@ const faultRule = z.object({
   resetRate: z.number().min(0).max(1).optional(),
   times: z.number().int().min(0).optional(),
 }) satisfies z.ZodType<FaultRule>;
-
-const uiAppointment = z.object({
-  calendarId: z.string(),
-  contactId: z.string(),
-  startTime: z.string(),
-  endTime: z.string().optional(),
-  title: z.string().optional(),
-  appointmentStatus: z.string().optional(),
-  assignedUserId: z.string().optional(),
-  address: z.string().optional(),
-});
 
 /**
  * `/_sandbox/*`: seed, script faults, mint/expire tokens, move the clock, read counters and
@@ -157,21 +147,6 @@ export function adminRoutes(app: FastifyInstance, state: SandboxState): void {
   app.get(`${p}/appointments`, async () => ({ appointments: [...store.appointments.values()] }));
   app.get(`${p}/contacts`, async () => ({ contacts: [...store.contacts.values()] }));
 
-  // Changes made "in GHL's UI" by a user: same webhooks, no slot validation, source booking_widget.
-  app.post(`${p}/appointments`, async (request) => {
-    const body = parseOr422(uiAppointment, request.body);
-    const cal = store.calendars.get(body.calendarId);
-    if (!cal) throw ghlError(404, 'Unknown calendar');
-    return state.appointments.create(
-      { ...body, locationId: cal.locationId, ignoreFreeSlotValidation: true },
-      { source: 'booking_widget' },
-    );
-  });
-  app.put<{ Params: { id: string } }>(`${p}/appointments/:id`, async (request) => {
-    const body = parseOr422(uiAppointment.partial(), request.body);
-    return state.appointments.update(request.params.id, { ...body, ignoreFreeSlotValidation: true });
-  });
-  app.delete<{ Params: { id: string } }>(`${p}/appointments/:id`, async (request) =>
-    state.appointments.delete(request.params.id),
-  );
+  // Changes a GHL user makes in GHL's UI live in their own file.
+  uiRoutes(app, state);
 }

@@ -1,4 +1,5 @@
 import { ghlError } from '../http/errors.js';
+import { defaultAssignee } from './assignment.js';
 import type { Clock } from './clock.js';
 import { ghlId } from './ids.js';
 import { isFreeSlot } from './slots.js';
@@ -17,6 +18,8 @@ export interface AppointmentInput {
   appointmentStatus?: string;
   assignedUserId?: string;
   description?: string;
+  /** GHL's own notes field: only GHL's UI (the admin routes) sets it; the API takes `description`. */
+  notes?: string;
   address?: string;
   meetingLocationType?: string;
   rrule?: string;
@@ -30,7 +33,7 @@ export interface Actor {
   userId?: string;
 }
 
-function parseTime(field: string, value: string): number {
+export function parseTime(field: string, value: string): number {
   const ms = Date.parse(value);
   if (Number.isNaN(ms)) throw ghlError(422, [`${field} must be a valid ISO 8601 date string`]);
   return ms;
@@ -64,13 +67,18 @@ export class AppointmentOps {
     const endMs = input.endTime ? parseTime('endTime', input.endTime) : startMs + cal.slotDuration * 60_000;
     if (endMs <= startMs) throw ghlError(400, 'endTime must be after startTime');
     const now = this.clock.now();
+    const assignedUserId = input.assignedUserId ?? defaultAssignee(cal) ?? '';
     if (
       !input.ignoreFreeSlotValidation &&
-      !isFreeSlot(this.store, cal, startMs, input.ignoreDateRange ? -Infinity : now)
+      !isFreeSlot(
+        this.store,
+        cal,
+        { startMs, endMs, userId: assignedUserId || undefined },
+        input.ignoreDateRange ? -Infinity : now,
+      )
     ) {
       throw ghlError(400, SLOT_TAKEN);
     }
-    const assignedUserId = input.assignedUserId ?? cal.teamMembers.find((m) => m.isPrimary)?.userId ?? '';
     const appt: Appointment = {
       id: ghlId(),
       locationId: input.locationId,
@@ -81,7 +89,7 @@ export class AppointmentOps {
       appointmentStatus: input.appointmentStatus ?? 'confirmed',
       assignedUserId,
       users: assignedUserId ? [assignedUserId] : [],
-      notes: '',
+      notes: input.notes ?? '',
       description: input.description ?? '',
       address: input.address ?? '',
       meetingLocationType: input.meetingLocationType ?? (input.address ? 'custom' : 'default'),
@@ -106,6 +114,12 @@ export class AppointmentOps {
     const calendarId = input.calendarId ?? appt.calendarId;
     const cal = this.store.calendars.get(calendarId);
     if (!cal || cal.locationId !== appt.locationId) throw ghlError(400, 'Calendar not found');
+    if (
+      input.contactId !== undefined &&
+      this.store.contacts.get(input.contactId)?.locationId !== appt.locationId
+    ) {
+      throw ghlError(400, 'Contact not found');
+    }
     const startMs = input.startTime ? parseTime('startTime', input.startTime) : appt.startMs;
     const duration = appt.endMs - appt.startMs;
     const endMs = input.endTime
@@ -116,10 +130,16 @@ export class AppointmentOps {
     if (endMs <= startMs) throw ghlError(400, 'endTime must be after startTime');
     const moved = startMs !== appt.startMs || endMs !== appt.endMs || calendarId !== appt.calendarId;
     const now = this.clock.now();
+    const userId = input.assignedUserId ?? appt.assignedUserId;
     if (
       moved &&
       !input.ignoreFreeSlotValidation &&
-      !isFreeSlot(this.store, cal, startMs, input.ignoreDateRange ? -Infinity : now, appt.id)
+      !isFreeSlot(
+        this.store,
+        cal,
+        { startMs, endMs, userId: userId || undefined, exceptId: appt.id },
+        input.ignoreDateRange ? -Infinity : now,
+      )
     ) {
       throw ghlError(400, SLOT_TAKEN);
     }
@@ -133,6 +153,8 @@ export class AppointmentOps {
         ? { assignedUserId: input.assignedUserId, users: [input.assignedUserId] }
         : {}),
       ...(input.description !== undefined ? { description: input.description } : {}),
+      ...(input.notes !== undefined ? { notes: input.notes } : {}),
+      ...(input.contactId !== undefined ? { contactId: input.contactId } : {}),
       ...(input.address !== undefined ? { address: input.address } : {}),
       ...(input.meetingLocationType !== undefined ? { meetingLocationType: input.meetingLocationType } : {}),
       dateUpdated: Math.max(now, appt.dateUpdated + 1),

@@ -1,5 +1,5 @@
 import { isoWithOffset } from './time-zone.js';
-import type { Appointment, Calendar, Contact } from './types.js';
+import type { Appointment, BlockedSlot, Calendar, Contact } from './types.js';
 
 /**
  * JSON shapes GHL returns, built from the records. Kept in one place so the API and the
@@ -118,11 +118,16 @@ export function contactDto(c: Contact): Record<string, unknown> {
   };
 }
 
-/** Flat contact fields of Contact* webhooks (no emailLowerCase etc., as in GHL's examples). */
-export function contactWebhookDto(c: Contact): Record<string, unknown> {
+/**
+ * Flat contact fields of Contact* webhooks, as GHL's examples have them: no emailLowerCase
+ * etc., no timezone or gender, and `dndSettings` only in ContactDndUpdate.
+ */
+export function contactWebhookDto(c: Contact, withDndSettings: boolean): Record<string, unknown> {
+  const { timezone: _tz, gender: _gender, dndSettings, ...fields } = contactFields(c);
   return {
     id: c.id,
-    ...contactFields(c),
+    ...fields,
+    ...(withDndSettings && dndSettings !== undefined ? { dndSettings } : {}),
     dnd: c.dnd,
     tags: c.tags,
     customFields: c.customFields,
@@ -166,5 +171,32 @@ export function calendarDto(c: Calendar): Record<string, unknown> {
     allowReschedule: true,
     allowCancellation: true,
     availabilities: [],
+  };
+}
+
+/**
+ * A block as `GET /calendars/blocked-slots` lists it: a `CalendarEventDTO` (the spec reuses the
+ * events response). Fields the DTO requires but a block lacks are empty strings; GHL's real
+ * values for them (and its `appointmentStatus` for blocks) are UNCONFIRMED.
+ */
+export function blockedSlotEventDto(b: BlockedSlot, tz: string, groupId: string): Record<string, unknown> {
+  return {
+    id: b.id,
+    title: b.title,
+    calendarId: b.calendarId ?? '',
+    locationId: b.locationId,
+    contactId: '',
+    groupId,
+    appointmentStatus: 'confirmed',
+    assignedUserId: b.assignedUserId ?? '',
+    users: b.assignedUserId ? [b.assignedUserId] : [],
+    notes: '',
+    description: '',
+    isRecurring: false,
+    startTime: isoWithOffset(b.startMs, tz),
+    endTime: isoWithOffset(b.endMs, tz),
+    dateAdded: isoWithOffset(b.dateAdded, tz),
+    dateUpdated: isoWithOffset(b.dateUpdated, tz),
+    assignedResources: [],
   };
 }

@@ -1,8 +1,12 @@
-import type { Appointment, Calendar, Company, Contact, Location, User } from './types.js';
+import type { Appointment, BlockedSlot, Calendar, Company, Contact, Location, User } from './types.js';
 
 export type ChangeEvent =
   | { type: 'AppointmentCreate' | 'AppointmentUpdate' | 'AppointmentDelete'; appointment: Appointment }
-  | { type: 'ContactCreate' | 'ContactUpdate' | 'ContactDelete'; contact: Contact }
+  | {
+      // Tag and DND changes send their own event besides ContactUpdate (docs/webhook events).
+      type: 'ContactCreate' | 'ContactUpdate' | 'ContactDelete' | 'ContactTagUpdate' | 'ContactDndUpdate';
+      contact: Contact;
+    }
   | { type: 'INSTALL'; companyId: string; locationId?: string; userId?: string }
   | { type: 'UNINSTALL'; companyId: string; locationId?: string };
 
@@ -14,6 +18,8 @@ export class Store {
   readonly calendars = new Map<string, Calendar>();
   readonly contacts = new Map<string, Contact>();
   readonly appointments = new Map<string, Appointment>();
+  /** Time blocked in GHL. GHL documents no webhook for blocks, so changing them emits nothing. */
+  readonly blockedSlots = new Map<string, BlockedSlot>();
   private readonly listeners: ((e: ChangeEvent) => void)[] = [];
 
   onChange(listener: (e: ChangeEvent) => void): void {
@@ -31,6 +37,22 @@ export class Store {
       if (a.calendarId !== calendarId || a.id === exceptId) continue;
       if (a.appointmentStatus === 'cancelled' || a.appointmentStatus === 'invalid') continue;
       if (a.startMs < endMs && a.endMs > startMs) out.push(a);
+    }
+    return out;
+  }
+
+  /** Blocks overlapping [startMs, endMs) on the calendar `on.calendarId` or of a user in `on.userIds`. */
+  blocksOverlapping(
+    on: { calendarId?: string; userIds?: readonly string[] },
+    startMs: number,
+    endMs: number,
+  ): BlockedSlot[] {
+    const out: BlockedSlot[] = [];
+    for (const b of this.blockedSlots.values()) {
+      if (b.startMs >= endMs || b.endMs <= startMs) continue;
+      const onCalendar = b.calendarId !== undefined && b.calendarId === on.calendarId;
+      const ofUser = b.assignedUserId !== undefined && (on.userIds ?? []).includes(b.assignedUserId);
+      if (onCalendar || ofUser) out.push(b);
     }
     return out;
   }

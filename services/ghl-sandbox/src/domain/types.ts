@@ -42,7 +42,7 @@ export interface Calendar {
   slotInterval: number;
   appoinmentPerSlot: number;
   openHours: OpenHours[];
-  teamMembers: { userId: string; priority: number; isPrimary: boolean }[];
+  teamMembers: TeamMember[];
   isActive: boolean;
 }
 
@@ -119,4 +119,30 @@ export interface TokenGrant {
 export interface AccessToken extends TokenGrant {
   token: string;
   expiresAt: number;
+}
+
+// --- Team members and blocked time (sandbox helper "calendars"; kept apart for merges) ---
+
+/** `CalendarDTO.teamMembers[]`: GHL assigns an appointment to one of them when none is given. */
+export interface TeamMember {
+  userId: string;
+  /** GHL's enum is 0, 0.5 or 1 (default 0.5). */
+  priority: number;
+  isPrimary: boolean;
+}
+
+/**
+ * Time blocked in GHL (`POST /calendars/events/block-slots`, or a user blocking time in the
+ * UI): for one calendar or for one user, never both (BlockSlotCreateRequestDTO).
+ */
+export interface BlockedSlot {
+  id: string;
+  locationId: string;
+  calendarId?: string;
+  assignedUserId?: string;
+  title: string;
+  startMs: number;
+  endMs: number;
+  dateAdded: number;
+  dateUpdated: number;
 }

@@ -6,12 +6,15 @@ import type { Appointment } from '../domain/types.js';
 import { assertLocation } from '../http/api-guard.js';
 import { ghlError, parseOr422 } from '../http/errors.js';
 import type { SandboxState } from '../state.js';
+import { eventsWindow } from './event-query.js';
 
 const API = { api: { auth: 'Location', version: true } } as const;
 
 const REQUEST_STATUSES = ['new', 'confirmed', 'cancelled', 'showed', 'noshow', 'invalid'] as const;
 
-// Strict: GHL's validation pipe rejects unknown properties with 422.
+// Strict: GHL's validation pipe rejects unknown properties with 422. AppointmentCreateSchema and
+// AppointmentEditSchema take `description` and have no `notes` (GHL's notes are set in its UI),
+// so `notes` in a body is refused like any unknown property.
 const editFields = {
   title: z.string().optional(),
   meetingLocationType: z
@@ -42,15 +45,6 @@ const createBody = z.strictObject({
 
 const updateBody = z.strictObject(editFields);
 
-const eventsQuery = z.object({
-  locationId: z.string().min(1),
-  startTime: z.string().regex(/^\d+$/, 'must be epoch milliseconds'),
-  endTime: z.string().regex(/^\d+$/, 'must be epoch milliseconds'),
-  calendarId: z.string().optional(),
-  userId: z.string().optional(),
-  groupId: z.string().optional(),
-});
-
 type IdParams = { Params: { eventId: string } };
 
 function tzOf(state: SandboxState, a: Appointment): string {
@@ -65,16 +59,10 @@ export function appointmentRoutes(app: FastifyInstance, state: SandboxState): vo
   const { store } = state;
 
   app.get('/calendars/events', { config: API }, async (request) => {
-    const q = parseOr422(eventsQuery, request.query);
-    assertLocation(request, q.locationId);
-    if (!q.calendarId && !q.userId && !q.groupId) {
-      throw ghlError(400, 'One of calendarId, userId or groupId is required');
-    }
-    const start = Number(q.startTime);
-    const end = Number(q.endTime);
+    const q = eventsWindow(request);
     const events: Record<string, unknown>[] = [];
     for (const a of store.appointments.values()) {
-      if (a.locationId !== q.locationId || a.startMs >= end || a.endMs <= start) continue;
+      if (a.locationId !== q.locationId || a.startMs >= q.endMs || a.endMs <= q.startMs) continue;
       if (q.calendarId && a.calendarId !== q.calendarId) continue;
       if (q.userId && a.assignedUserId !== q.userId && !a.users.includes(q.userId)) continue;
       if (q.groupId && a.groupId !== q.groupId) continue;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { defaultAssignee } from '../domain/assignment.js';
 import { calendarDto } from '../domain/serialize.js';
 import { freeSlots } from '../domain/slots.js';
 import { isValidTimeZone } from '../domain/time-zone.js';
@@ -69,8 +70,18 @@ export function calendarRoutes(app: FastifyInstance, state: SandboxState): void 
       const wanted = [q.userId, q.userIds, q['userIds[]']]
         .flat()
         .filter((u): u is string => typeof u === 'string');
-      if (wanted.length > 0 && !cal.teamMembers.some((m) => wanted.includes(m.userId))) return {};
-      return freeSlots(state.store, cal, q.startDate, q.endDate, tz, state.clock.now());
+      const members = cal.teamMembers.map((m) => m.userId).filter((u) => wanted.includes(u));
+      if (wanted.length > 0 && members.length === 0) return {};
+      // Without a user filter, a slot is free when the member a create would get is free.
+      const assignee = defaultAssignee(cal);
+      const users = wanted.length > 0 ? members : assignee ? [assignee] : [];
+      return freeSlots(state.store, cal, {
+        startMs: q.startDate,
+        endMs: q.endDate,
+        timeZone: tz,
+        nowMs: state.clock.now(),
+        users,
+      });
     },
   );
 }

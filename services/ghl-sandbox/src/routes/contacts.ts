@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { applyContactPatch, contactMarks, emitContactUpdate } from '../domain/contact-ops.js';
 import { ghlId } from '../domain/ids.js';
 import { contactDto } from '../domain/serialize.js';
 import type { Store } from '../domain/store.js';
@@ -74,45 +75,6 @@ function findMatch(store: Store, body: UpsertBody): Contact | undefined {
   return location?.duplicatePriority === 'phone' ? (byPhone ?? byEmail) : (byEmail ?? byPhone);
 }
 
-function apply(c: Contact, body: UpsertBody): void {
-  const keys = [
-    'firstName',
-    'lastName',
-    'name',
-    'email',
-    'phone',
-    'gender',
-    'address1',
-    'city',
-    'state',
-    'postalCode',
-    'website',
-    'timezone',
-    'source',
-    'dateOfBirth',
-    'country',
-    'companyName',
-    'assignedTo',
-  ] as const;
-  for (const k of keys) {
-    const v = body[k];
-    if (v !== undefined) c[k] = v ?? undefined;
-  }
-  if (body.dnd !== undefined) c.dnd = body.dnd;
-  if (body.dndSettings) c.dndSettings = body.dndSettings;
-  // Upsert overwrites all tags (ghl-api.md §4.5).
-  if (body.tags) c.tags = body.tags;
-  if (body.customFields) {
-    c.customFields = body.customFields.map((f) => ({
-      id: f.id ?? f.key ?? ghlId(),
-      value: f.field_value ?? f.value,
-    }));
-  }
-  if (body.name === undefined && (body.firstName !== undefined || body.lastName !== undefined)) {
-    c.name = [c.firstName, c.lastName].filter(Boolean).join(' ') || undefined;
-  }
-}
-
 export function contactRoutes(app: FastifyInstance, state: SandboxState): void {
   const { store } = state;
 
@@ -131,10 +93,12 @@ export function contactRoutes(app: FastifyInstance, state: SandboxState): void {
       dateAdded: now,
       dateUpdated: now,
     };
-    apply(contact, body);
+    const before = contactMarks(contact);
+    applyContactPatch(contact, body);
     contact.dateUpdated = now;
     store.contacts.set(contact.id, contact);
-    store.emit({ type: existing ? 'ContactUpdate' : 'ContactCreate', contact });
+    if (existing) emitContactUpdate(store, contact, before);
+    else store.emit({ type: 'ContactCreate', contact });
     return { new: !existing, contact: contactDto(contact), traceId: randomUUID() };
   });
 

@@ -27,7 +27,13 @@ export function webhookPayload(event: ChangeEvent, ctx: PayloadContext): Record<
     case 'ContactCreate':
     case 'ContactUpdate':
     case 'ContactDelete':
-      return { type: event.type, locationId: event.contact.locationId, ...contactWebhookDto(event.contact) };
+    case 'ContactTagUpdate':
+    case 'ContactDndUpdate':
+      return {
+        type: event.type,
+        locationId: event.contact.locationId,
+        ...contactWebhookDto(event.contact, event.type === 'ContactDndUpdate'),
+      };
     case 'INSTALL': {
       const company = ctx.store.companies.get(event.companyId);
       return {

@@ -1,4 +1,4 @@
-import { generateKeyPair, type KeyObject, sign } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPair, type KeyObject, sign } from 'node:crypto';
 import { promisify } from 'node:util';
 
 const generate = promisify(generateKeyPair);
@@ -10,17 +10,34 @@ export interface PublicKeys {
   rsa: string;
 }
 
+/** PKCS#8 PEM private keys, kept in the state file so a restarted sandbox signs the same way. */
+export interface PrivateKeys {
+  ed25519: string;
+  rsa: string;
+}
+
 export interface Signer {
   publicKeys: PublicKeys;
   /** Both signatures over the exact bytes that go on the wire. */
   sign(raw: Buffer): { ed25519: string; rsa: string };
+  privateKeys(): PrivateKeys;
+}
+
+interface Keys {
+  ed: KeyObject;
+  rsa: KeyObject;
+  publicKeys: PublicKeys;
 }
 
 // GHL's RSA key is 4096-bit; generating one takes seconds, so keys are made once per process
 // (per size) and shared by every sandbox started in it.
-const cache = new Map<number, Promise<{ ed: KeyObject; rsa: KeyObject; publicKeys: PublicKeys }>>();
+const cache = new Map<number, Promise<Keys>>();
 
-async function makeKeys(rsaBits: number): Promise<{ ed: KeyObject; rsa: KeyObject; publicKeys: PublicKeys }> {
+function spki(key: KeyObject): string {
+  return createPublicKey(key).export({ type: 'spki', format: 'pem' }).toString();
+}
+
+async function makeKeys(rsaBits: number): Promise<Keys> {
   const [ed, rsa] = await Promise.all([
     generate('ed25519'),
     generate('rsa', { modulusLength: rsaBits, publicExponent: 0x10001 }),
@@ -28,26 +45,43 @@ async function makeKeys(rsaBits: number): Promise<{ ed: KeyObject; rsa: KeyObjec
   return {
     ed: ed.privateKey,
     rsa: rsa.privateKey,
-    publicKeys: {
-      ed25519: ed.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-      rsa: rsa.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-    },
+    publicKeys: { ed25519: spki(ed.privateKey), rsa: spki(rsa.privateKey) },
   };
 }
 
-export async function createSigner(rsaBits: number): Promise<Signer> {
-  let keys = cache.get(rsaBits);
-  if (!keys) {
-    keys = makeKeys(rsaBits);
-    cache.set(rsaBits, keys);
+function loadKeys(saved: PrivateKeys): Keys {
+  const ed = createPrivateKey(saved.ed25519);
+  const rsa = createPrivateKey(saved.rsa);
+  if (ed.asymmetricKeyType !== 'ed25519' || rsa.asymmetricKeyType !== 'rsa') {
+    throw new Error('saved webhook signing keys are not an Ed25519 and an RSA key');
   }
-  const { ed, rsa, publicKeys } = await keys;
+  return { ed, rsa, publicKeys: { ed25519: spki(ed), rsa: spki(rsa) } };
+}
+
+/** Signs with `saved` keys when given (a restored state), else with keys made for this process. */
+export async function createSigner(rsaBits: number, saved?: PrivateKeys): Promise<Signer> {
+  let keys: Keys;
+  if (saved) {
+    keys = loadKeys(saved);
+  } else {
+    let made = cache.get(rsaBits);
+    if (!made) {
+      made = makeKeys(rsaBits);
+      cache.set(rsaBits, made);
+    }
+    keys = await made;
+  }
+  const { ed, rsa, publicKeys } = keys;
   return {
     publicKeys,
     sign: (raw) => ({
       ed25519: sign(null, raw, ed).toString('base64'),
       // PKCS#1 v1.5 is Node's default padding for RSA keys.
       rsa: sign('sha256', raw, rsa).toString('base64'),
+    }),
+    privateKeys: () => ({
+      ed25519: ed.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      rsa: rsa.export({ type: 'pkcs8', format: 'pem' }).toString(),
     }),
   };
 }
