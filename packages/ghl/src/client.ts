@@ -108,6 +108,21 @@ export class GhlClient {
     ).then((r) => r.events);
   }
 
+  /** Time blocked in GHL for a calendar over a range (epoch ms, sent as strings like events). */
+  listBlockedSlots(locationId: string, query: { calendarId: string; startMs: number; endMs: number }) {
+    const params = {
+      locationId,
+      calendarId: query.calendarId,
+      startTime: String(query.startMs),
+      endTime: String(query.endMs),
+    };
+    return this.call(
+      locationId,
+      get('calendars/blocked-slots', 'GET /calendars/blocked-slots', GHL_VERSION.calendars, params),
+      schemas.blockedSlotsResponse,
+    ).then((r) => r.events);
+  }
+
   getAppointment(locationId: string, eventId: string) {
     return this.call(
       locationId,

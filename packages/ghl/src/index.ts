@@ -13,6 +13,6 @@ export {
 export { GhlInstalls } from './install.js';
 export { OAuthApi } from './oauth-api.js';
 export { type RunGhlJobOptions, runGhlJob } from './queue/run-ghl-job.js';
-export type { GhlAppointmentWrite, GhlCalendar, GhlCalendarEvent } from './schemas.js';
+export type { GhlAppointmentWrite, GhlBlockedSlot, GhlCalendar, GhlCalendarEvent } from './schemas.js';
 export { type AccessGrant, TokenManager } from './tokens/token-manager.js';
 export { type StoredTokens, type TokenSet, TokenStore } from './tokens/token-store.js';

@@ -24,6 +24,18 @@ export const calendar = z.looseObject({
   isActive: z.boolean().optional(),
   // GHL calendars carry no timezone field of their own in every version; absent means the location's.
   timezone: z.string().optional(),
+  // Who GHL assigns bookings to (get-calendar.json): the primary member first.
+  teamMembers: z
+    .array(
+      z.looseObject({
+        userId: z.string(),
+        priority: z.number().nullish(),
+        isPrimary: z.boolean().nullish(),
+      }),
+    )
+    .nullish(),
+  slotDuration: z.number().nullish(),
+  slotDurationUnit: z.string().nullish(),
 });
 export type GhlCalendar = z.infer<typeof calendar>;
 
@@ -50,6 +62,8 @@ export const calendarEvent = z.looseObject({
   appointmentStatus: z.string().nullish(),
   assignedUserId: z.string().nullish(),
   notes: z.string().nullish(),
+  // The clinic's notes: create/update take them as `description`, and GET gives them back here.
+  description: z.string().nullish(),
   startTime: z.string(),
   endTime: z.string(),
   dateAdded: z.string().nullish(),
@@ -59,6 +73,11 @@ export const calendarEvent = z.looseObject({
 export type GhlCalendarEvent = z.infer<typeof calendarEvent>;
 
 export const eventsResponse = z.looseObject({ events: z.array(calendarEvent) });
+/** `GET /calendars/blocked-slots`: time blocked in GHL, as calendar events. */
+export const blockedSlotsResponse = z.looseObject({
+  events: z.array(calendarEvent.extend({ calendarId: z.string().nullish() })),
+});
+export type GhlBlockedSlot = z.infer<typeof blockedSlotsResponse>['events'][number];
 export const appointmentResponse = z.looseObject({ event: calendarEvent });
 
 /** Create/update answers: GHL leaves out dateAdded/dateUpdated here (its issue #246). */

@@ -1,6 +1,7 @@
 import { type Job, type JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { QUEUE_NAMES, type QueueName } from './define-job.js';
+import { reconcileDedupId } from './definitions/maintenance.js';
 import { type JobName, type JobPayload, jobRegistry } from './registry.js';
 
 export type Queues = Record<QueueName, Queue>;
@@ -24,7 +25,7 @@ export async function enqueue<Name extends JobName>(
   queues: Queues,
   name: Name,
   payload: JobPayload<Name>,
-  options: Pick<JobsOptions, 'jobId' | 'delay' | 'priority'> = {},
+  options: Pick<JobsOptions, 'jobId' | 'delay' | 'priority' | 'deduplication'> = {},
 ): Promise<Job> {
   const definition = jobRegistry[name];
   const data = definition.schema.parse(payload);
@@ -52,5 +53,18 @@ export async function scheduleEvery<Name extends JobName>(
       data: definition.schema.parse(payload),
       opts: { attempts, backoff, removeOnComplete, removeOnFail },
     },
+  );
+}
+
+/**
+ * Queues a location's reconciliation unless one is queued or running; answers the job that
+ * will run (ours, or the one already there: BullMQ returns it under the same deduplication id).
+ */
+export function enqueueReconcile(queues: Queues, locationId: string): Promise<Job> {
+  return enqueue(
+    queues,
+    'reconcile.location',
+    { locationId },
+    { deduplication: { id: reconcileDedupId(locationId) } },
   );
 }

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { QueueName } from './define-job.js';
 import { citaSync } from './definitions/cita-sync.js';
+import { contactFetch } from './definitions/contact-fetch.js';
 import { ghlCalendars, ghlFreeSlots, ghlInstallLocation, ghlOauthExchange } from './definitions/ghl-reads.js';
 import { reconcileAll, reconcileLocation, retentionPrune } from './definitions/maintenance.js';
 import { outboxSweep } from './definitions/outbox-sweep.js';
@@ -10,6 +11,7 @@ import { webhookProcess } from './definitions/webhook-process.js';
 export const jobRegistry = {
   [webhookProcess.name]: webhookProcess,
   [citaSync.name]: citaSync,
+  [contactFetch.name]: contactFetch,
   [outboxSweep.name]: outboxSweep,
   [ghlCalendars.name]: ghlCalendars,
   [ghlFreeSlots.name]: ghlFreeSlots,

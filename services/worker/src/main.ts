@@ -45,7 +45,7 @@ const workers = createWorkers({
     db: database.db,
     log,
     webhookEffects,
-    citaSync: createGhlCitaSync(database.db, ghl.client),
+    citaSync: createGhlCitaSync(ghl.client),
     queues,
     ghl: ghl.client,
     ghlTokens: ghl.tokens,

@@ -1,4 +1,4 @@
-import { type Cita, citas, insertCita, updateCita } from '@ghl-bridge/db';
+import { type Cita, citaChanges, citas, insertCita, updateCita } from '@ghl-bridge/db';
 import { closeQueues, createQueues } from '@ghl-bridge/jobs';
 import { createLogger } from '@ghl-bridge/observability';
 import { test } from '@ghl-bridge/testing';
@@ -88,7 +88,7 @@ describe('cita.sync', () => {
     }
   });
 
-  test('records the error; pending while retries remain, failed for good when unrecoverable', async ({
+  test('a failure while retries remain leaves the cita pending; the last one records the reason', async ({
     database,
     redis,
     queuePrefix,
@@ -103,8 +103,14 @@ describe('cita.sync', () => {
       await expect(dispatch(job(cita), processors, { ...base, citaSync: transient })).rejects.toThrow(
         'GHL 503',
       );
+      // Retrying is the job's business (Bull Board shows it); RV3 hears only the outcome.
       let [row] = await database.db.select().from(citas).where(eq(citas.id, cita.id));
-      expect(row).toMatchObject({ syncStatus: 'pending', syncError: 'Error: GHL 503', syncAttempts: 1 });
+      expect(row).toMatchObject({ syncStatus: 'pending', syncError: null });
+      const changesOf = async () =>
+        (await database.db.select().from(citaChanges).where(eq(citaChanges.citaId, cita.id))).map(
+          (c) => c.kind,
+        );
+      expect(await changesOf()).toEqual([]);
 
       await expect(
         dispatch(job(cita, 1, 1), processors, { ...base, citaSync: citaSyncNotConfigured }),
@@ -112,6 +118,7 @@ describe('cita.sync', () => {
       [row] = await database.db.select().from(citas).where(eq(citas.id, cita.id));
       expect(row).toMatchObject({ syncStatus: 'failed', syncAttempts: 2 });
       expect(row?.syncError).toContain('GHL client not configured');
+      expect(await changesOf()).toEqual(['cita.sync_failed']);
     } finally {
       await closeQueues(queues);
     }

@@ -1,3 +1,4 @@
+import { recordSyncSucceeded } from '@ghl-bridge/citas';
 import type { Config } from '@ghl-bridge/config';
 import { type Cita, citas, getLocationSettings, insertCita, updateCita } from '@ghl-bridge/db';
 import { createGhl } from '@ghl-bridge/ghl';
@@ -34,10 +35,14 @@ async function rig({ config, database, redis }: Fixtures) {
     metrics: createMetrics().ghl,
   });
   await ghl.store.save(location.install);
-  const sync = createGhlCitaSync(database.db, ghl.client);
-  const run = async (cita: Cita) => {
+  const sync = createGhlCitaSync(ghl.client);
+  // What the cita.sync processor does around it: the GHL calls, then the result stored.
+  const run = async (cita: Cita, attempt = 1) => {
     const settings = await getLocationSettings(database.db, cita.locationId);
-    return sync({ payload: { citaId: cita.id, version: cita.version }, cita, settings }, log);
+    const payload = { citaId: cita.id, version: cita.version };
+    const result = await sync({ payload, cita, settings, attempt }, log);
+    await recordSyncSucceeded(database.db, cita.id, cita.version, { ...result, attempts: attempt });
+    return result;
   };
   return { ghl, run };
 }
@@ -125,9 +130,8 @@ describe('cita.sync against the sandbox', () => {
       endAt: end,
       blockedUntil: end,
       source: 'rv3',
-      syncAttempts: 2,
     });
-    expect((await run(cita)).ghlAppointmentId).toBe(created.id);
+    expect((await run(cita, 2)).ghlAppointmentId).toBe(created.id);
     const sameSlot = (await sandbox.admin.appointments()).filter((a) => a.startMs === start.getTime());
     expect(sameSlot).toHaveLength(1);
   });

@@ -93,15 +93,35 @@ describe('appointment webhooks', () => {
     });
   });
 
-  test('a GHL booking that overlaps an active cita fails for good and stays visible', async ({
+  test('a GHL booking that overlaps an active cita is mirrored, flagged as a conflict on both sides', async ({
     database,
   }) => {
     const first = appointmentEvent();
     await deliver(database.db, first);
     const clash = appointmentEvent({ appointment: { ...appointmentOf(first), id: 'appt_clash_1' } });
-    const error = await deliver(database.db, clash).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(UnrecoverableError);
-    expect(String(error)).toMatch(/overlaps/);
+    expect(await deliver(database.db, clash)).toBe('processed');
+    const a = await citaFor(database.db, appointmentOf(first).id ?? '');
+    const b = await citaFor(database.db, 'appt_clash_1');
+    expect(b?.conflictWith).toEqual([a?.id]);
+    expect(a?.conflictWith).toEqual([b?.id]);
+
+    // Moved apart in GHL: the conflict is gone from both.
+    // Far from every other test's slot on the shared test calendar.
+    const later = new Date(Date.parse(appointmentOf(first).endTime ?? '') + 400 * 86_400_000);
+    await deliver(
+      database.db,
+      appointmentEvent({
+        type: 'AppointmentUpdate',
+        appointment: {
+          ...appointmentOf(clash),
+          startTime: later.toISOString(),
+          endTime: new Date(later.getTime() + 1800_000).toISOString(),
+          dateUpdated: iso(1000),
+        },
+      }),
+    );
+    expect((await citaFor(database.db, 'appt_clash_1'))?.conflictWith).toEqual([]);
+    expect((await citaFor(database.db, appointmentOf(first).id ?? ''))?.conflictWith).toEqual([]);
   });
 
   test('a payload that does not match GHL shape fails for good', async ({ database }) => {
@@ -156,7 +176,10 @@ describe('contact and install webhooks', () => {
       installed: true,
     });
     // The location's token is promised to a worker job in the same transaction (outbox).
-    const promised = await database.db.select().from(outbox);
+    const promised = await database.db
+      .select()
+      .from(outbox)
+      .where(eq(outbox.jobName, 'ghl.install-location'));
     expect(promised).toEqual([
       expect.objectContaining({
         jobName: 'ghl.install-location',

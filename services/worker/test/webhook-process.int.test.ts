@@ -86,7 +86,7 @@ describe('webhook.process', () => {
     const payload = delivery();
     let effects = 0;
     const counting = {
-      AppointmentCreate: async () => {
+      'appointment.upsert': async () => {
         effects++;
         return 'processed' as const;
       },
@@ -105,10 +105,12 @@ describe('webhook.process', () => {
     const second = { ...delivery({ ...event, timestamp: new Date(Date.now() + 1000).toISOString() }) };
     expect(second.payloadHash).not.toBe(first.payloadHash);
     expect(
-      await applyWebhookEvent(database.db, first, { AppointmentCreate: async () => 'processed' as const }),
+      await applyWebhookEvent(database.db, first, { 'appointment.upsert': async () => 'processed' as const }),
     ).toBe('processed');
     expect(
-      await applyWebhookEvent(database.db, second, { AppointmentCreate: async () => 'processed' as const }),
+      await applyWebhookEvent(database.db, second, {
+        'appointment.upsert': async () => 'processed' as const,
+      }),
     ).toBe('duplicate');
   });
 
@@ -129,13 +131,13 @@ describe('webhook.process', () => {
       throw new Error('cita table locked');
     };
     await expect(
-      dispatch(job, processors, deps(database.db, { AppointmentCreate: failing })),
+      dispatch(job, processors, deps(database.db, { 'appointment.upsert': failing })),
     ).rejects.toThrow('cita table locked');
     let [row] = await rowsFor(database.db, payload.payloadHash);
     expect(row).toMatchObject({ status: 'failed', attempts: 1, lastError: 'Error: cita table locked' });
 
     const counting = {
-      AppointmentCreate: async () => {
+      'appointment.upsert': async () => {
         effects++;
         return 'processed' as const;
       },

@@ -1,4 +1,18 @@
-import { and, asc, eq, gt, gte, inArray, isNull, lt, ne, or, type SQL, sql } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  eq,
+  getTableColumns,
+  gt,
+  gte,
+  inArray,
+  isNull,
+  lt,
+  ne,
+  or,
+  type SQL,
+  sql,
+} from 'drizzle-orm';
 import {
   type Cita,
   type CitaStatus,
@@ -115,58 +129,14 @@ export async function listCitas(db: Executor, filters: CitaFilters): Promise<Cit
     .limit(filters.limit);
 }
 
-// --- Sync bookkeeping, for the cita.sync worker -------------------------------------------
+const CITA_COLUMNS = Object.entries(getTableColumns(citas));
 
-/** Marks an attempt as started, unless a newer version has superseded this job. */
-export async function markCitaSyncing(db: Executor, id: string, version: number): Promise<boolean> {
-  const rows = await db
-    .update(citas)
-    .set({ syncStatus: 'syncing', syncAttempts: sql`${citas.syncAttempts} + 1`, updatedAt: sql`now()` })
-    .where(and(eq(citas.id, id), eq(citas.version, version)))
-    .returning({ id: citas.id });
-  return rows.length > 0;
-}
-
-export interface CitaSyncResult {
-  ghlAppointmentId: string;
-  ghlContactId?: string | undefined;
-  /** GHL's `dateUpdated` of what we wrote, when GHL said it. */
-  ghlDateUpdated?: Date | undefined;
-}
-
-/**
- * Stores GHL's ids whatever happened meanwhile (losing them would create a duplicate in GHL
- * on the next sync), but says `synced` only when no newer version arrived during the call.
- */
-export async function markCitaSynced(
-  db: Executor,
-  id: string,
-  version: number,
-  result: CitaSyncResult,
-): Promise<void> {
-  await db
-    .update(citas)
-    .set({
-      ghlAppointmentId: result.ghlAppointmentId,
-      ...(result.ghlContactId ? { ghlContactId: result.ghlContactId } : {}),
-      ...(result.ghlDateUpdated ? { ghlDateUpdated: result.ghlDateUpdated } : {}),
-      syncStatus: sql`case when ${citas.version} = ${version} then 'synced'::cita_sync_status else ${citas.syncStatus} end`,
-      syncError: sql`case when ${citas.version} = ${version} then null else ${citas.syncError} end`,
-    })
-    .where(eq(citas.id, id));
-}
-
-/** Keeps the error visible; `failed` only when no retry is left, else back to `pending`. */
-export async function recordCitaSyncError(
-  db: Executor,
-  id: string,
-  version: number,
-  error: unknown,
-  final: boolean,
-): Promise<void> {
-  const syncError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  await db
-    .update(citas)
-    .set({ syncStatus: final ? 'failed' : 'pending', syncError })
-    .where(and(eq(citas.id, id), eq(citas.version, version)));
+/** A `citas` row read with raw SQL (column names, driver values) as drizzle's typed `Cita`. */
+export function citaFromRow(row: Record<string, unknown>): Cita {
+  const cita: Record<string, unknown> = {};
+  for (const [field, column] of CITA_COLUMNS) {
+    const value = row[column.name];
+    cita[field] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+  }
+  return cita as Cita;
 }

@@ -1,6 +1,6 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { outbox } from '../schema/outbox.js';
-import type { Executor } from './executor.js';
+import { describeError, type Executor } from './executor.js';
 
 export interface OutboxMessage {
   jobName: string;
@@ -21,16 +21,27 @@ export async function deleteOutboxMessage(db: Executor, id: number): Promise<voi
 }
 
 export async function recordOutboxError(db: Executor, id: number, error: unknown): Promise<void> {
-  const lastError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const lastError = describeError(error);
   await db.update(outbox).set({ lastError }).where(eq(outbox.id, id));
 }
 
-/** Oldest rows first, at least `minAgeMs` old so the request that wrote them gets its own try. */
-export async function pendingOutboxMessages(db: Executor, { minAgeMs = 0, limit = 100 } = {}) {
+/**
+ * Oldest rows first, at least `minAgeMs` old so the request that wrote them gets its own try;
+ * `ids` narrows it to rows a caller just wrote.
+ */
+export async function pendingOutboxMessages(
+  db: Executor,
+  { minAgeMs = 0, limit = 100, ids }: { minAgeMs?: number; limit?: number; ids?: readonly number[] } = {},
+) {
   return db
     .select()
     .from(outbox)
-    .where(sql`${outbox.createdAt} <= now() - make_interval(secs => ${minAgeMs / 1000})`)
+    .where(
+      and(
+        sql`${outbox.createdAt} <= now() - make_interval(secs => ${minAgeMs / 1000})`,
+        ids ? inArray(outbox.id, [...ids]) : undefined,
+      ),
+    )
     .orderBy(outbox.createdAt, outbox.id)
     .limit(limit);
 }

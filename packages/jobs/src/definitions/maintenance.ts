@@ -18,11 +18,13 @@ export const reconcileLocation = defineJob({
     // GHL outages: a few spaced tries; the next scheduled run comes anyway.
     attempts: 3,
     backoff: { type: 'exponential', delay: 30_000, jitter: 0.5 },
-    // Removed when done so the next run's job id (one per location) is free again.
-    removeOnComplete: true,
-    removeOnFail: { age: 24 * 3600 },
+    removeOnComplete: { age: 24 * 3600, count: 1000 },
+    removeOnFail: { age: 7 * 24 * 3600 },
   },
 });
+
+/** Deduplication id of a location's run: one queued or running at a time, released when it ends. */
+export const reconcileDedupId = (locationId: string) => `reconcile-${locationId}`;
 
 /** Retention, daily by a job scheduler: finished webhook events and old idempotency keys. */
 export const retentionPrune = defineJob({

@@ -1,4 +1,4 @@
-import type { Cita, CitaSyncResult, LocationSettings } from '@ghl-bridge/db';
+import type { Cita, LocationSettings } from '@ghl-bridge/db';
 import type { JobPayload } from '@ghl-bridge/jobs';
 import type { Logger } from '@ghl-bridge/observability';
 import { UnrecoverableError } from 'bullmq';
@@ -8,6 +8,16 @@ export interface CitaSyncRequest {
   /** The row as loaded for this attempt, at the job's version. */
   cita: Cita;
   settings: LocationSettings;
+  /** This job's attempt, from 1. */
+  attempt: number;
+}
+
+/** What GHL answered: its ids for the appointment and the patient's contact. */
+export interface CitaSyncResult {
+  ghlAppointmentId: string;
+  ghlContactId?: string | undefined;
+  /** GHL's `dateUpdated` of what we wrote, when GHL said it. */
+  ghlDateUpdated?: Date | undefined;
 }
 
 /**

@@ -5,6 +5,8 @@ import type { Logger } from '@ghl-bridge/observability';
 export interface SweepOptions {
   /** Rows younger than this still belong to the request that wrote them. */
   minAgeMs?: number;
+  /** Only these rows: a transaction that just committed enqueues the jobs it promised. */
+  ids?: readonly number[];
   limit?: number;
   log?: Logger;
 }
@@ -22,9 +24,9 @@ export interface SweepResult {
 export async function sweepOutbox(
   db: Executor,
   queues: Queues,
-  { minAgeMs = 10_000, limit = 500, log }: SweepOptions = {},
+  { minAgeMs = 10_000, limit = 500, log, ids }: SweepOptions = {},
 ): Promise<SweepResult> {
-  const rows = await pendingOutboxMessages(db, { minAgeMs, limit });
+  const rows = await pendingOutboxMessages(db, ids ? { ids, limit: ids.length } : { minAgeMs, limit });
   const result: SweepResult = { enqueued: 0, failed: 0 };
   for (const row of rows) {
     try {
@@ -39,6 +41,6 @@ export async function sweepOutbox(
       await recordOutboxError(db, row.id, error).catch(() => {});
     }
   }
-  if (rows.length > 0) log?.info(result, 'outbox swept');
+  if (rows.length > 0 && !ids) log?.info(result, 'outbox swept');
   return result;
 }

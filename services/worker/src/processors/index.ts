@@ -1,4 +1,5 @@
 import { processCitaSync } from './cita-sync.js';
+import { processContactFetch } from './contact-fetch.js';
 import { processGhlOauthExchange } from './ghl-oauth-exchange.js';
 import { processGhlCalendars, processGhlFreeSlots } from './ghl-reads.js';
 import {
@@ -15,6 +16,7 @@ import { processWebhook } from './webhook-process.js';
 export const processors: Processors = {
   'webhook.process': processWebhook,
   'cita.sync': processCitaSync,
+  'ghl.contact-fetch': processContactFetch,
   'outbox.sweep': processOutboxSweep,
   'ghl.calendars': processGhlCalendars,
   'ghl.free-slots': processGhlFreeSlots,

@@ -1,20 +1,21 @@
 import { ghlTokens } from '@ghl-bridge/db';
 import { runGhlJob } from '@ghl-bridge/ghl';
-import { enqueue } from '@ghl-bridge/jobs';
+import { contactFetchJobId, enqueue, enqueueReconcile } from '@ghl-bridge/jobs';
 import { and, eq } from 'drizzle-orm';
 import { reconcileLocation } from '../reconcile/reconcile-location.js';
 import { pruneIdempotencyKeys, pruneWebhookEvents } from '../webhooks/prune-events.js';
 import { type Processor, requireDep } from './types.js';
 
-/** One reconciliation per location with working tokens; one job id per location, so runs never pile up. */
+/**
+ * One reconciliation per location with working tokens. A location whose run is still queued or
+ * running is not queued twice (BullMQ deduplication, released when that run ends, failed or not).
+ */
 export const processReconcileAll: Processor<'reconcile.all'> = async ({ deps }) => {
   const installed = await deps.db
     .select({ locationId: ghlTokens.resourceId })
     .from(ghlTokens)
     .where(and(eq(ghlTokens.userType, 'Location'), eq(ghlTokens.status, 'active')));
-  for (const { locationId } of installed) {
-    await enqueue(deps.queues, 'reconcile.location', { locationId }, { jobId: `reconcile-${locationId}` });
-  }
+  for (const { locationId } of installed) await enqueueReconcile(deps.queues, locationId);
   return { locations: installed.length };
 };
 
@@ -28,15 +29,30 @@ export const processReconcileLocation: Processor<'reconcile.location'> = async (
   const schedules = requireDep(deps, 'schedules', 'reconciliation window');
   const ghl = requireDep(deps, 'ghl', 'GHL client');
   const window = { backMs: schedules.reconcileBackMs, aheadMs: schedules.reconcileAheadMs };
-  const drift = await runGhlJob(job, token, () =>
+  const { unknownContacts, failed, ...drift } = await runGhlJob(job, token, () =>
     reconcileLocation(deps.db, ghl, payload.locationId, window),
   );
   for (const kind of ['created', 'updated', 'removed'] as const) {
     if (drift[kind] > 0)
       deps.metrics?.reconcile.driftRepaired.inc({ kind, location: payload.locationId }, drift[kind]);
   }
-  log.info({ locationId: payload.locationId, ...drift }, 'reconciled with GHL');
-  return drift;
+  if (failed.length > 0) {
+    deps.metrics?.reconcile.driftRepaired.inc(
+      { kind: 'failed', location: payload.locationId },
+      failed.length,
+    );
+    log.warn({ locationId: payload.locationId, failed }, 'appointments GHL holds that could not be applied');
+  }
+  for (const { locationId, contactId } of unknownContacts)
+    await enqueue(
+      deps.queues,
+      'ghl.contact-fetch',
+      { locationId, contactId },
+      { jobId: contactFetchJobId(contactId) },
+    );
+  log.info({ locationId: payload.locationId, ...drift, failed: failed.length }, 'reconciled with GHL');
+  // The job's return value (Bull Board, `reconcile now`) names what could not be applied.
+  return { ...drift, failed };
 };
 
 export const processRetentionPrune: Processor<'retention.prune'> = async ({ deps, log }) => {

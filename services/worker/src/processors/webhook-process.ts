@@ -1,3 +1,4 @@
+import { sweepOutbox } from '../outbox/sweep-outbox.js';
 import { applyWebhookEvents, dedupKeysOf, recordWebhookFailure } from '../webhooks/apply-webhook-events.js';
 import { entityKeysOf } from '../webhooks/effects/index.js';
 import { WebhookBatcher } from '../webhooks/webhook-batcher.js';
@@ -11,7 +12,15 @@ function batcherFor(deps: WorkerDeps): WebhookBatcher {
   let batcher = batchers.get(deps);
   if (!batcher) {
     batcher = new WebhookBatcher({
-      applyBatch: (deliveries) => applyWebhookEvents(deps.db, deliveries, deps.webhookEffects),
+      applyBatch: (deliveries) =>
+        applyWebhookEvents(deps.db, deliveries, deps.webhookEffects, {
+          // Jobs the effects promised go to Redis now; a miss is the sweeper's to retry.
+          afterCommit: async (ids) => {
+            await sweepOutbox(deps.db, deps.queues, { ids, log: deps.log }).catch((error: unknown) =>
+              deps.log.warn({ err: error }, 'promised jobs left to the outbox sweeper'),
+            );
+          },
+        }),
       keysOf: (delivery) => [...dedupKeysOf(delivery), ...entityKeysOf(delivery.event)],
       onBatch: (size) => deps.metrics?.webhooks.batchSize.observe(size),
     });

@@ -1,7 +1,13 @@
-import { citas, type Db } from '@ghl-bridge/db';
-import type { GhlCalendarEvent, GhlClient } from '@ghl-bridge/ghl';
+import {
+  applyGhlAppointments,
+  deleteGhlAppointments,
+  type GhlApplyResult,
+  type GhlAppointment,
+} from '@ghl-bridge/citas';
+import { citas, type Db, describeError, saveBlockedSlots, saveCalendars } from '@ghl-bridge/db';
+import type { GhlClient } from '@ghl-bridge/ghl';
 import { and, eq, gte, isNotNull, isNull, lt, notInArray, sql } from 'drizzle-orm';
-import { deleteAppointment, upsertAppointments } from '../webhooks/effects/appointment-effects.js';
+import { appointmentFromRead, blockMirror, calendarMirror } from './from-ghl.js';
 
 export interface ReconcileWindow {
   /** How far back to look, in ms before now. */
@@ -10,17 +16,25 @@ export interface ReconcileWindow {
   aheadMs: number;
 }
 
-export interface DriftRepaired {
+export interface ReconcileReport {
   created: number;
   updated: number;
   removed: number;
+  /** Appointments that could not be applied; the rest of the run went on without them. */
+  failed: Array<{ ghlAppointmentId: string; reason: string }>;
+  /** Contacts named by appointments that we do not hold: the caller fetches them. */
+  unknownContacts: GhlApplyResult['unknownContacts'];
 }
 
+/** Appointments applied per transaction. */
+const CHUNK = 100;
+
 /**
- * GHL drops a webhook for good on any answer but 429, so webhooks alone drift. This pulls the
- * location's events per calendar over the window and applies them through the same effects as
- * webhooks (same ordering and tombstone rules), then tombstones GHL-linked citas that GHL no
- * longer has. Every GHL call spends the location's budget like any other.
+ * GHL drops a webhook for good on any answer but 429, so webhooks alone drift. This reads the
+ * location's calendars (kept for staff writes and overlap rules), each calendar's events and
+ * blocked time over the window, and applies them through the cita write module as facts; then
+ * tombstones GHL-linked citas that GHL no longer lists. One appointment that will not apply is
+ * reported and skipped, never the end of the run. Every GHL call spends the location's budget.
  */
 export async function reconcileLocation(
   db: Db,
@@ -28,44 +42,53 @@ export async function reconcileLocation(
   locationId: string,
   window: ReconcileWindow,
   now = Date.now(),
-): Promise<DriftRepaired> {
+): Promise<ReconcileReport> {
   const range = { startMs: now - window.backMs, endMs: now + window.aheadMs };
-  const drift: DriftRepaired = { created: 0, updated: 0, removed: 0 };
+  const report: ReconcileReport = { created: 0, updated: 0, removed: 0, failed: [], unknownContacts: [] };
   const calendars = await ghl.listCalendars(locationId);
+  await saveCalendars(
+    db,
+    calendars.map((c) => calendarMirror(locationId, c)),
+  );
   for (const calendar of calendars) {
     const events = await ghl.listEvents(locationId, { calendarId: calendar.id, ...range });
-    for (const event of events) {
-      const change = await applyEvent(db, locationId, event);
-      if (change) drift[change]++;
-    }
-    drift.removed += await tombstoneMissing(db, locationId, calendar.id, range, events);
+    const appointments = events
+      .filter((e) => !e.deleted)
+      .flatMap((e) => appointmentFromRead(locationId, e) ?? []);
+    for (let i = 0; i < appointments.length; i += CHUNK)
+      await applyChunk(db, appointments.slice(i, i + CHUNK), report);
+
+    const blocks = await ghl.listBlockedSlots(locationId, { calendarId: calendar.id, ...range });
+    await saveBlockedSlots(
+      db,
+      locationId,
+      calendar.id,
+      { start: new Date(range.startMs), end: new Date(range.endMs) },
+      blocks.flatMap((b) => blockMirror(b) ?? []),
+    );
+    report.removed += await tombstoneMissing(db, locationId, calendar.id, range, appointments);
   }
-  return drift;
+  return report;
 }
 
-async function applyEvent(
-  db: Db,
-  locationId: string,
-  event: GhlCalendarEvent,
-): Promise<'created' | 'updated' | undefined> {
-  return db.transaction(async (tx) => {
-    const [held] = await tx.select().from(citas).where(eq(citas.ghlAppointmentId, event.id)).for('update');
-    if (held && !differs(held, event)) return undefined;
-    const payload = { locationId, appointment: { ...event, dateUpdated: event.dateUpdated ?? undefined } };
-    const [result] = await upsertAppointments.applyAll(tx, [payload]);
-    if (result === 'ignored') return undefined;
-    return held ? 'updated' : 'created';
-  });
-}
-
-function differs(held: typeof citas.$inferSelect, event: GhlCalendarEvent): boolean {
-  return (
-    held.deletedAt === null &&
-    (held.startAt.getTime() !== Date.parse(event.startTime) ||
-      held.endAt.getTime() !== Date.parse(event.endTime) ||
-      held.calendarId !== event.calendarId ||
-      (event.appointmentStatus != null && held.status !== event.appointmentStatus))
-  );
+/** A chunk in one transaction; if it fails, its appointments one by one, so only the bad one fails. */
+async function applyChunk(db: Db, chunk: GhlAppointment[], report: ReconcileReport): Promise<void> {
+  const count = (result: GhlApplyResult) => {
+    for (const outcome of result.outcomes) {
+      if (outcome === 'created') report.created++;
+      if (outcome === 'updated') report.updated++;
+    }
+    report.unknownContacts.push(...result.unknownContacts);
+  };
+  try {
+    count(await db.transaction((tx) => applyGhlAppointments(tx, chunk, 'reconcile')));
+  } catch (error) {
+    if (chunk.length === 1) {
+      report.failed.push({ ghlAppointmentId: chunk[0]?.id ?? '', reason: describeError(error) });
+      return;
+    }
+    for (const appointment of chunk) await applyChunk(db, [appointment], report);
+  }
 }
 
 /** Citas linked to GHL in this calendar and window that GHL no longer lists were deleted there. */
@@ -74,11 +97,11 @@ async function tombstoneMissing(
   locationId: string,
   calendarId: string,
   range: { startMs: number; endMs: number },
-  events: GhlCalendarEvent[],
+  listed: GhlAppointment[],
 ): Promise<number> {
-  const present = events.map((e) => e.id);
+  const present = listed.map((a) => a.id);
   const missing = await db
-    .select({ ghlId: citas.ghlAppointmentId })
+    .select()
     .from(citas)
     .where(
       and(
@@ -93,21 +116,19 @@ async function tombstoneMissing(
         present.length > 0 ? notInArray(citas.ghlAppointmentId, present) : sql`true`,
       ),
     );
-  let removed = 0;
-  for (const { ghlId } of missing) {
-    if (!ghlId) continue;
-    const result = await db.transaction((tx) =>
-      deleteAppointment(tx, {
+  if (missing.length === 0) return 0;
+  const outcomes = await db.transaction((tx) =>
+    deleteGhlAppointments(
+      tx,
+      missing.map((c) => ({
+        id: c.ghlAppointmentId ?? '',
         locationId,
-        appointment: {
-          id: ghlId,
-          calendarId,
-          startTime: new Date().toISOString(),
-          endTime: new Date().toISOString(),
-        },
-      }),
-    );
-    if (result === 'processed') removed++;
-  }
-  return removed;
+        calendarId,
+        startAt: c.startAt,
+        endAt: c.endAt,
+      })),
+      'reconcile',
+    ),
+  );
+  return outcomes.filter((o) => o === 'updated').length;
 }

@@ -1,6 +1,14 @@
-import { type Db, webhookEvents } from '@ghl-bridge/db';
+import { type Db, describeError, webhookEvents } from '@ghl-bridge/db';
 import { eq, or, sql } from 'drizzle-orm';
-import { type EffectStatus, runEffect, type Transaction, type WebhookEffect } from './webhook-effect.js';
+import { type GhlEvent, parseGhlEvent, withoutNulBytes } from './ghl-events.js';
+import {
+  type EffectStatus,
+  effectContext,
+  runEffect,
+  type Transaction,
+  type WebhookEffect,
+  type WebhookEffects,
+} from './webhook-effect.js';
 
 /** What applying one delivery came to; a repeat of a finished event is a `duplicate`. */
 export type WebhookOutcome = EffectStatus | 'duplicate';
@@ -12,7 +20,12 @@ export interface WebhookDelivery {
   receivedAt: string;
 }
 
-export type WebhookEffects = Readonly<Record<string, WebhookEffect>>;
+export type { WebhookEffects } from './webhook-effect.js';
+
+export interface ApplyOptions {
+  /** Called after commit with the jobs the effects promised (outbox ids), to enqueue them now. */
+  afterCommit?: (outboxIds: number[]) => Promise<void>;
+}
 
 /** The keys that make two deliveries one event: the rows the unique indexes guard. */
 export function dedupKeysOf(delivery: WebhookDelivery): string[] {
@@ -26,8 +39,9 @@ export async function applyWebhookEvent(
   db: Db,
   delivery: WebhookDelivery,
   effects: WebhookEffects,
+  options: ApplyOptions = {},
 ): Promise<WebhookOutcome> {
-  const [outcome] = await applyWebhookEvents(db, [delivery], effects);
+  const [outcome] = await applyWebhookEvents(db, [delivery], effects, options);
   if (!outcome) throw new Error('applyWebhookEvents answered no outcome for its one delivery');
   return outcome;
 }
@@ -42,32 +56,40 @@ export async function applyWebhookEvent(
  */
 export async function applyWebhookEvents(
   db: Db,
-  deliveries: readonly WebhookDelivery[],
+  received: readonly WebhookDelivery[],
   effects: WebhookEffects,
+  options: ApplyOptions = {},
 ): Promise<WebhookOutcome[]> {
-  return db.transaction(async (tx) => {
+  // PostgreSQL cannot hold U+0000: a body that carries one is kept without it, never lost.
+  const deliveries = received.map((d) => ({ ...d, event: withoutNulBytes(d.event) }));
+  const outboxIds: number[] = [];
+  const outcomes = await db.transaction(async (tx) => {
     const rows = await claimEventRows(tx, deliveries);
     const outcomes: WebhookOutcome[] = rows.map(() => 'duplicate');
-    const dueByType = new Map<string, number[]>();
+    // Each due event is parsed once, here, and its effect gets it typed.
+    const dueByKind = new Map<string, { indexes: number[]; events: GhlEvent[] }>();
     rows.forEach((row, i) => {
       if (!row.due) return;
-      const type = eventType((deliveries[i] as WebhookDelivery).event);
-      const due = dueByType.get(type);
-      if (due) due.push(i);
-      else dueByType.set(type, [i]);
+      const event = parseGhlEvent((deliveries[i] as WebhookDelivery).event);
+      const group = dueByKind.get(event.kind) ?? { indexes: [], events: [] };
+      group.indexes.push(i);
+      group.events.push(event);
+      dueByKind.set(event.kind, group);
     });
 
     // Rows whose stored status is not yet the answer: new ones an effect ignored, and repeats
     // of an event that failed before.
+    const context = effectContext(tx, outboxIds);
     const corrections: { id: string; status: EffectStatus; fresh: boolean }[] = [];
-    for (const [type, indexes] of dueByType) {
-      const effect = effects[type];
-      const events = indexes.map((i) => (deliveries[i] as WebhookDelivery).event);
-      const statuses = effect ? await runEffect(effect, tx, events) : events.map(() => 'ignored' as const);
+    for (const [kind, { indexes, events }] of dueByKind) {
+      const effect = effects[kind as GhlEvent['kind']] as WebhookEffect<GhlEvent> | undefined;
+      const statuses = effect
+        ? await runEffect(effect, context, events)
+        : events.map(() => 'ignored' as const);
       indexes.forEach((i, k) => {
         const status = statuses[k];
         const row = rows[i] as ClaimedRow;
-        if (!status) throw new Error(`the ${type} effect answered no status for event ${k}`);
+        if (!status) throw new Error(`the ${kind} effect answered no status for event ${k}`);
         outcomes[i] = status;
         if (!row.fresh || status !== 'processed') corrections.push({ id: row.id, status, fresh: row.fresh });
       });
@@ -82,6 +104,8 @@ export async function applyWebhookEvents(
         where w.id = v.id`);
     return outcomes;
   });
+  if (outboxIds.length > 0) await options.afterCommit?.(outboxIds);
+  return outcomes;
 }
 
 interface ClaimedRow {
@@ -173,8 +197,9 @@ function rowFinder(rows: readonly EventRow[]): (delivery: WebhookDelivery) => Ev
 }
 
 /** Keeps a failed attempt visible (status, error, attempts) while the effect stays rolled back. */
-export async function recordWebhookFailure(db: Db, delivery: WebhookDelivery, error: unknown): Promise<void> {
-  const lastError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+export async function recordWebhookFailure(db: Db, received: WebhookDelivery, error: unknown): Promise<void> {
+  const delivery = { ...received, event: withoutNulBytes(received.event) };
+  const lastError = describeError(error);
   const inserted = await db
     .insert(webhookEvents)
     .values({
@@ -208,6 +233,7 @@ function toRow(delivery: WebhookDelivery) {
   };
 }
 
+/** The body's `type` as sent (capped: it is the sender's text), for the row and for operators. */
 export function eventType(event: Record<string, unknown>): string {
-  return typeof event.type === 'string' ? event.type : 'unknown';
+  return typeof event.type === 'string' ? event.type.slice(0, 100) : 'unknown';
 }

@@ -1,29 +1,26 @@
-import type { WebhookEffect } from '../webhook-effect.js';
-import { appointmentKeys, deleteAppointment, upsertAppointments } from './appointment-effects.js';
+import { kindOfType } from '../ghl-events.js';
+import type { WebhookEffects } from '../webhook-effect.js';
+import { appointmentKeys, deleteAppointments, upsertAppointments } from './appointment-effects.js';
 import { contactKeys, deleteContact, upsertContact } from './contact-effects.js';
 import { install, installKeys, uninstall } from './install-effects.js';
 
-/** What each GHL event type changes. A type missing here is recorded as `ignored`. */
-export const webhookEffects: Readonly<Record<string, WebhookEffect>> = {
-  AppointmentCreate: upsertAppointments,
-  AppointmentUpdate: upsertAppointments,
-  AppointmentDelete: deleteAppointment,
-  ContactCreate: upsertContact,
-  ContactUpdate: upsertContact,
-  ContactDelete: deleteContact,
-  INSTALL: install,
-  UNINSTALL: uninstall,
+/** What each kind of GHL event changes. Events of no kind here are recorded as `ignored`. */
+export const webhookEffects: WebhookEffects = {
+  'appointment.upsert': upsertAppointments,
+  'appointment.delete': deleteAppointments,
+  'contact.upsert': upsertContact,
+  'contact.delete': deleteContact,
+  install,
+  uninstall,
 };
 
-const keysByType: Readonly<Record<string, (event: Record<string, unknown>) => string[]>> = {
-  AppointmentCreate: appointmentKeys,
-  AppointmentUpdate: appointmentKeys,
-  AppointmentDelete: appointmentKeys,
-  ContactCreate: contactKeys,
-  ContactUpdate: contactKeys,
-  ContactDelete: contactKeys,
-  INSTALL: installKeys,
-  UNINSTALL: installKeys,
+const keysByKind: Partial<Record<string, (event: Record<string, unknown>) => string[]>> = {
+  'appointment.upsert': appointmentKeys,
+  'appointment.delete': appointmentKeys,
+  'contact.upsert': contactKeys,
+  'contact.delete': contactKeys,
+  install: installKeys,
+  uninstall: installKeys,
 };
 
 /**
@@ -31,6 +28,5 @@ const keysByType: Readonly<Record<string, (event: Record<string, unknown>) => st
  * within a batch no two events touch the same row and their order cannot matter.
  */
 export function entityKeysOf(event: Record<string, unknown>): string[] {
-  const keys = typeof event.type === 'string' ? keysByType[event.type] : undefined;
-  return keys ? keys(event) : [];
+  return keysByKind[kindOfType(event.type)]?.(event) ?? [];
 }

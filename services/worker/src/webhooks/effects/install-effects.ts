@@ -1,8 +1,8 @@
-import { addToOutbox, ghlInstalls, ghlTokens } from '@ghl-bridge/db';
+import { ghlInstalls, ghlTokens } from '@ghl-bridge/db';
 import { UnrecoverableError } from 'bullmq';
 import { eq, lt } from 'drizzle-orm';
 import { z } from 'zod';
-import type { SingleEffect, Transaction } from '../webhook-effect.js';
+import type { EventOf, SingleEffect, Transaction } from '../webhook-effect.js';
 import { eventTime } from './event-time.js';
 
 // INSTALL / UNINSTALL: `locationId` for a location install, only `companyId` for an agency one.
@@ -48,19 +48,19 @@ export const installKeys = (event: Record<string, unknown>) => [
  * The app was installed: remember it, and for a location under an agency, promise (through the
  * outbox, in this transaction) a job that mints its token from the company token if we hold one.
  */
-export const install: SingleEffect = async (tx, raw) => {
+export const install: SingleEffect<EventOf<'install'>> = async ({ tx, promise }, { raw }) => {
   const { resourceId, applied } = await record(tx, raw, true);
   if (!applied) return 'ignored';
   const { locationId, companyId } = installEvent.parse(raw);
   if (locationId && companyId) {
     const jobId = `install-${resourceId}-${Date.now()}`;
-    await addToOutbox(tx, { jobName: 'ghl.install-location', jobId, payload: { locationId, companyId } });
+    await promise({ jobName: 'ghl.install-location', jobId, payload: { locationId, companyId } });
   }
   return 'processed';
 };
 
 /** The app was removed: forget its tokens, as GHL has revoked them; later calls fail as needing re-auth. */
-export const uninstall: SingleEffect = async (tx, raw) => {
+export const uninstall: SingleEffect<EventOf<'uninstall'>> = async ({ tx }, { raw }) => {
   const { resourceId, applied } = await record(tx, raw, false);
   if (!applied) return 'ignored';
   await tx.delete(ghlTokens).where(eq(ghlTokens.resourceId, resourceId));

@@ -1,0 +1,360 @@
+import {
+  type Cita,
+  type CitaStatus,
+  citaFromRow,
+  citaStatus,
+  type Executor,
+  isSlotHolding,
+} from '@ghl-bridge/db';
+import { sql } from 'drizzle-orm';
+import { writeCitas } from './cita-writes.js';
+import { type ContactFacts, contactsByIds } from './contacts.js';
+import { citasOverlappingEach, type ProposedSlot } from './slot-queries.js';
+
+/**
+ * An appointment as GHL holds it, from a webhook, a GET or reconciliation, parsed once where it
+ * arrived. A field left undefined was not in what GHL sent, and keeps what we hold.
+ */
+export interface GhlAppointment {
+  id: string;
+  locationId: string;
+  calendarId: string;
+  startAt: Date;
+  endAt: Date;
+  contactId?: string | null | undefined;
+  title?: string | null | undefined;
+  status?: string | null | undefined;
+  assignedUserId?: string | null | undefined;
+  /** GHL's own `notes` field (webhooks and GET carry it). */
+  notes?: string | null | undefined;
+  /** The appointment's description: the clinic's notes (only GET carries it). */
+  description?: string | null | undefined;
+  /** When GHL says this state is from: `dateUpdated`, else the delivery's `timestamp`. */
+  at?: Date | undefined;
+}
+
+/** What applying one appointment came to. `ignored`: stale, deleted, or another location's. */
+export type GhlOutcome = 'created' | 'updated' | 'unchanged' | 'ignored';
+
+export interface GhlApplyResult {
+  outcomes: GhlOutcome[];
+  /** Contacts named by these appointments that we do not hold yet: fetch them from GHL. */
+  unknownContacts: Array<{ locationId: string; contactId: string }>;
+}
+
+const knownStatuses = new Set<string>(citaStatus.enumValues);
+const statusOf = (ghl: string | null | undefined, fallback: CitaStatus): CitaStatus =>
+  ghl && knownStatuses.has(ghl) ? (ghl as CitaStatus) : fallback;
+const present = (value: string | null | undefined): value is string =>
+  typeof value === 'string' && value.trim() !== '';
+
+/**
+ * Makes citas match what GHL holds, for a batch of appointments that share no cita (the
+ * caller keeps two events about one appointment or slot apart). What GHL accepted is a fact:
+ * it is stored whatever it overlaps, lasts or lies in, and overlaps are flagged as conflicts.
+ * Staff changes not yet pushed to GHL win over GHL's copy until cita.sync has sent them; an
+ * empty value from GHL never wipes ours. A few statements for the whole batch.
+ */
+export async function applyGhlAppointments(
+  tx: Executor,
+  appointments: readonly GhlAppointment[],
+  origin: 'ghl' | 'reconcile',
+): Promise<GhlApplyResult> {
+  const targets = await lockTargets(tx, appointments);
+  const contactIds = appointments.flatMap((a) => (present(a.contactId) ? [a.contactId] : []));
+  const contacts = await contactsByIds(tx, contactIds);
+  const unknownContacts = new Map<string, { locationId: string; contactId: string }>();
+  const wantContact = (a: GhlAppointment): ContactFacts | undefined => {
+    if (!present(a.contactId)) return undefined;
+    const contact = contacts.get(a.contactId);
+    if (!contact) unknownContacts.set(a.contactId, { locationId: a.locationId, contactId: a.contactId });
+    return contact;
+  };
+
+  const outcomes: GhlOutcome[] = [];
+  const inserts: Array<ReturnType<typeof newRow> & { i: number }> = [];
+  const updates: Array<{ i: number; before: Cita; row: Cita; visible: boolean; bump: boolean }> = [];
+  for (const [i, a] of appointments.entries()) {
+    const target = targets.get(i);
+    if (target === 'foreign') {
+      outcomes.push('ignored');
+      continue;
+    }
+    if (!target) {
+      inserts.push({ i, ...newRow(a, wantContact(a)) });
+      outcomes.push('created');
+      continue;
+    }
+    const held = target.ghlDateUpdated;
+    if (target.deletedAt || (a.at && held && a.at.getTime() < held.getTime())) {
+      outcomes.push('ignored');
+      continue;
+    }
+    const row =
+      target.syncStatus === 'pending' || target.syncStatus === 'syncing'
+        ? linked(target, a)
+        : mirrored(target, a, wantContact(a));
+    const visible = differs(target, row);
+    updates.push({ i, before: target, row, visible, bump: visible && row.syncStatus === 'synced' });
+    outcomes.push(visible ? 'updated' : 'unchanged');
+  }
+
+  // Overlaps are known before writing, so a booking GHL accepted is stored flagged rather than
+  // refused by citas_no_overlap; settling conflicts afterwards flags the other side too.
+  const proposed: ProposedSlot[] = [
+    ...inserts.map((r) => slotOf(r.i, r, undefined)),
+    ...updates.map((u) => slotOf(u.i, u.row, u.row.id)),
+  ].filter((slot): slot is ProposedSlot => slot !== undefined);
+  const overlaps = await citasOverlappingEach(tx, proposed);
+
+  await writeCitas(tx, origin, async (writes) => {
+    if (inserts.length > 0) {
+      const rows = inserts.map((r) => ({ ...r, conflictWith: overlaps.get(r.i) ?? [] }));
+      const added = await tx.execute<{ id: string }>(sql`
+        insert into citas (location_id, calendar_id, patient_name, patient_email, patient_phone,
+          ghl_contact_id, title, notes, ghl_notes, start_at, end_at, blocked_until, status,
+          assigned_user_id, ghl_appointment_id, sync_status, source, ghl_date_updated, conflict_with)
+        select r."locationId", r."calendarId", r."patientName", r."patientEmail", r."patientPhone",
+          r."ghlContactId", r.title, r.notes, r."ghlNotes", r."startAt", r."endAt", r."endAt",
+          r.status::cita_status, r."assignedUserId", r."ghlAppointmentId", 'synced', 'ghl',
+          r."ghlDateUpdated", r."conflictWith"
+        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(
+          "locationId" text, "calendarId" text, "patientName" text, "patientEmail" text,
+          "patientPhone" text, "ghlContactId" text, title text, notes text, "ghlNotes" text,
+          "startAt" timestamptz, "endAt" timestamptz, status text, "assignedUserId" text,
+          "ghlAppointmentId" text, "ghlDateUpdated" timestamptz, "conflictWith" uuid[])
+        returning id`);
+      for (const { id } of added) writes.touch(id, null);
+    }
+    if (updates.length > 0) {
+      const rows = updates.map(({ i, row, visible, bump }) => ({
+        ...row,
+        visible,
+        bump,
+        conflictWith: overlaps.get(i) ?? row.conflictWith,
+      }));
+      await tx.execute(sql`
+        update citas c
+        set calendar_id = v."calendarId", start_at = v."startAt", end_at = v."endAt",
+            blocked_until = v."blockedUntil", status = v.status::cita_status, title = v.title,
+            notes = v.notes, ghl_notes = v."ghlNotes", assigned_user_id = v."assignedUserId",
+            ghl_contact_id = v."ghlContactId", patient_name = v."patientName",
+            patient_phone = v."patientPhone", patient_email = v."patientEmail",
+            ghl_appointment_id = v."ghlAppointmentId", ghl_date_updated = v."ghlDateUpdated",
+            sync_status = v."syncStatus"::cita_sync_status, sync_error = v."syncError",
+            conflict_with = v."conflictWith", version = c.version + v.bump::int,
+            updated_at = case when v.visible then now() else c.updated_at end
+        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(
+          id uuid, "calendarId" text, "startAt" timestamptz, "endAt" timestamptz,
+          "blockedUntil" timestamptz, status text, title text, notes text, "ghlNotes" text,
+          "assignedUserId" text, "ghlContactId" text, "patientName" text, "patientPhone" text,
+          "patientEmail" text, "ghlAppointmentId" text, "ghlDateUpdated" timestamptz,
+          "syncStatus" text, "syncError" text, "conflictWith" uuid[], visible boolean, bump boolean)
+        where c.id = v.id`);
+      for (const { before } of updates) writes.touch(before.id, before);
+    }
+  });
+  return { outcomes, unknownContacts: [...unknownContacts.values()] };
+}
+
+/** A delete GHL reported, or reconciliation found: the cita's tombstone. */
+export interface GhlDeletion {
+  id: string;
+  locationId: string;
+  calendarId: string;
+  startAt: Date;
+  endAt: Date;
+  at?: Date | undefined;
+}
+
+/**
+ * Leaves a tombstone, so a late create or update of the same appointment cannot bring it back;
+ * a delete of an appointment we never saw leaves one too. Deletes win over any state.
+ */
+export async function deleteGhlAppointments(
+  tx: Executor,
+  deletions: readonly GhlDeletion[],
+  origin: 'ghl' | 'reconcile',
+): Promise<GhlOutcome[]> {
+  const targets = await lockTargets(tx, deletions, { echoes: false });
+  const outcomes: GhlOutcome[] = [];
+  await writeCitas(tx, origin, async (writes) => {
+    for (const [i, d] of deletions.entries()) {
+      const target = targets.get(i);
+      if (target === 'foreign' || target?.deletedAt) {
+        outcomes.push('ignored');
+        continue;
+      }
+      if (!target) {
+        const row = { ...newRow(d, undefined), deletedAt: new Date().toISOString() };
+        const [added] = await tx.execute<{ id: string }>(sql`
+          insert into citas (location_id, calendar_id, patient_name, start_at, end_at, blocked_until,
+            status, ghl_appointment_id, sync_status, source, ghl_date_updated, deleted_at)
+          values (${row.locationId}, ${row.calendarId}, ${row.patientName}, ${row.startAt},
+            ${row.endAt}, ${row.endAt}, 'confirmed', ${row.ghlAppointmentId}, 'synced', 'ghl',
+            ${row.ghlDateUpdated}, ${row.deletedAt})
+          returning id`);
+        if (added) writes.touch(added.id, null);
+        outcomes.push('created');
+        continue;
+      }
+      const ghlDateUpdated = d.at && (!target.ghlDateUpdated || d.at > target.ghlDateUpdated) ? d.at : null;
+      await tx.execute(sql`
+        update citas set deleted_at = now(), version = version + 1, updated_at = now(),
+          ghl_date_updated = coalesce(${ghlDateUpdated?.toISOString() ?? null}::timestamptz, ghl_date_updated)
+        where id = ${target.id}`);
+      writes.touch(target.id, target);
+      outcomes.push('updated');
+    }
+  });
+  return outcomes;
+}
+
+/** A new cita for an appointment made in GHL, named after its contact when we hold it. */
+function newRow(a: GhlAppointment, contact: ContactFacts | undefined) {
+  return {
+    locationId: a.locationId,
+    calendarId: a.calendarId,
+    patientName:
+      contact?.name ?? (present(a.contactId) ? `GHL contact ${a.contactId}` : (a.title ?? 'GHL appointment')),
+    patientEmail: contact?.email ?? null,
+    patientPhone: contact?.phone ?? null,
+    ghlContactId: present(a.contactId) ? a.contactId : null,
+    title: a.title ?? null,
+    notes: present(a.description) ? a.description : null,
+    ghlNotes: present(a.notes) ? a.notes : null,
+    startAt: a.startAt.toISOString(),
+    endAt: a.endAt.toISOString(),
+    status: statusOf(a.status, 'confirmed'),
+    assignedUserId: present(a.assignedUserId) ? a.assignedUserId : null,
+    ghlAppointmentId: a.id,
+    ghlDateUpdated: a.at?.toISOString() ?? null,
+  };
+}
+
+/** Staff changes are waiting for cita.sync: learn only what GHL alone holds (its id, its notes). */
+function linked(cita: Cita, a: GhlAppointment): Cita {
+  return {
+    ...cita,
+    ghlAppointmentId: a.id,
+    ghlNotes: present(a.notes) ? a.notes : cita.ghlNotes,
+    ghlDateUpdated: later(cita.ghlDateUpdated, a.at),
+  };
+}
+
+/** GHL's state wins; the buffer we booked with moves with the end; empty never wipes ours. */
+function mirrored(cita: Cita, a: GhlAppointment, contact: ContactFacts | undefined): Cita {
+  const contactChanged = present(a.contactId) && a.contactId !== cita.ghlContactId;
+  // We send `title ?? patient name` as GHL's title: that coming back is no change of title.
+  const title = present(a.title) && a.title !== (cita.title ?? cita.patientName) ? a.title : cita.title;
+  return {
+    ...cita,
+    calendarId: a.calendarId,
+    startAt: a.startAt,
+    endAt: a.endAt,
+    blockedUntil: new Date(a.endAt.getTime() + (cita.blockedUntil.getTime() - cita.endAt.getTime())),
+    status: statusOf(a.status, cita.status),
+    title,
+    notes: present(a.description) ? a.description : cita.notes,
+    ghlNotes: present(a.notes) ? a.notes : cita.ghlNotes,
+    assignedUserId: present(a.assignedUserId) ? a.assignedUserId : cita.assignedUserId,
+    ghlContactId: present(a.contactId) ? a.contactId : cita.ghlContactId,
+    patientName: contactChanged && contact?.name ? contact.name : cita.patientName,
+    patientPhone: contactChanged && contact ? (contact.phone ?? cita.patientPhone) : cita.patientPhone,
+    patientEmail: contactChanged && contact ? (contact.email ?? cita.patientEmail) : cita.patientEmail,
+    ghlAppointmentId: a.id,
+    ghlDateUpdated: later(cita.ghlDateUpdated, a.at),
+    syncStatus: 'synced',
+    syncError: null,
+  };
+}
+
+function later(held: Date | null, incoming: Date | undefined): Date | null {
+  return incoming && (!held || incoming > held) ? incoming : held;
+}
+
+/** Whether a write changes anything but bookkeeping (GHL's dateUpdated). */
+function differs(a: Cita, b: Cita): boolean {
+  const { ghlDateUpdated: _a, ...left } = a;
+  const { ghlDateUpdated: _b, ...right } = b;
+  return JSON.stringify(left) !== JSON.stringify(right);
+}
+
+function slotOf(
+  i: number,
+  row: {
+    locationId: string;
+    calendarId: string;
+    assignedUserId: string | null;
+    startAt: Date | string;
+    endAt: Date | string;
+    blockedUntil?: Date;
+    status: CitaStatus;
+    deletedAt?: Date | null;
+  },
+  excludeId: string | undefined,
+): ProposedSlot | undefined {
+  if (!isSlotHolding(row.status) || row.deletedAt) return undefined;
+  const startAt = new Date(row.startAt);
+  return {
+    i,
+    locationId: row.locationId,
+    calendarId: row.calendarId,
+    assignedUserId: row.assignedUserId,
+    startAt,
+    blockedUntil: row.blockedUntil ?? new Date(row.endAt),
+    excludeId,
+  };
+}
+
+type Target = Cita | 'foreign';
+
+/**
+ * The cita each appointment is about, locked, by position: the one linked to its GHL id in
+ * its location, else our own not-yet-linked create at the same place and time (the echo of a
+ * create we sent may arrive before our call returns). An id held by another location is
+ * `foreign`: an event for one location never touches another's cita.
+ */
+async function lockTargets(
+  tx: Executor,
+  appointments: readonly Pick<GhlAppointment, 'id' | 'locationId' | 'calendarId' | 'startAt' | 'endAt'>[],
+  { echoes = true } = {},
+): Promise<Map<number, Target>> {
+  const wanted = appointments.map((a, i) => ({
+    i,
+    ghlId: a.id,
+    locationId: a.locationId,
+    calendarId: a.calendarId,
+    startAt: a.startAt.toISOString(),
+    endAt: a.endAt.toISOString(),
+    echoes,
+  }));
+  const rows = await tx.execute<Record<string, unknown> & { i: number; foreign: boolean | null }>(sql`
+    select e.i, f.foreign, t.*
+    from jsonb_to_recordset(${JSON.stringify(wanted)}::jsonb) as e(
+      i int, "ghlId" text, "locationId" text, "calendarId" text, "startAt" timestamptz,
+      "endAt" timestamptz, echoes boolean)
+    left join lateral (
+      select c.* from citas c
+      where (c.ghl_appointment_id = e."ghlId" and c.location_id = e."locationId")
+         or (e.echoes and c.location_id = e."locationId" and c.calendar_id = e."calendarId"
+             and c.start_at = e."startAt" and c.end_at = e."endAt" and c.source = 'rv3'
+             and c.ghl_appointment_id is null and c.deleted_at is null
+             and c.sync_status in ('pending', 'syncing'))
+      -- The linked cita wins over an echo candidate.
+      order by c.ghl_appointment_id is null
+      limit 1
+      for update
+    ) t on true
+    left join lateral (
+      select true as foreign from citas x
+      where x.ghl_appointment_id = e."ghlId" and x.location_id <> e."locationId"
+      limit 1
+    ) f on true`);
+  const targets = new Map<number, Target>();
+  for (const row of rows) {
+    if (row.foreign) targets.set(row.i, 'foreign');
+    else if (row.id) targets.set(row.i, citaFromRow(row));
+  }
+  return targets;
+}

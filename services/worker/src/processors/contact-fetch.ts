@@ -1,0 +1,37 @@
+import { applyContactToCitas } from '@ghl-bridge/citas';
+import { saveGhlContact } from '@ghl-bridge/db';
+import { runGhlJob } from '@ghl-bridge/ghl';
+import { type Processor, requireDep } from './types.js';
+
+/**
+ * Reads a contact an appointment named from GHL, keeps it, and names the patient on the citas
+ * that point at it.
+ */
+export const processContactFetch: Processor<'ghl.contact-fetch'> = async ({
+  payload,
+  job,
+  token,
+  deps,
+  log,
+}) => {
+  const ghl = requireDep(deps, 'ghl', 'GHL client');
+  const contact = await runGhlJob(job, token, () => ghl.getContact(payload.locationId, payload.contactId));
+  const name = [contact.firstName, contact.lastName].filter(Boolean).join(' ') || null;
+  const facts = {
+    id: contact.id,
+    // The appointment's location: a contact read with its token belongs to it.
+    locationId: payload.locationId,
+    name: (typeof contact.name === 'string' && contact.name) || name,
+    email: contact.email || null,
+    phone: contact.phone || null,
+  };
+  const updated = await deps.db.transaction(async (tx) => {
+    const at = new Date(String(contact.dateUpdated ?? contact.dateAdded ?? Date.now()));
+    const state = { ...facts, data: contact, at: Number.isNaN(at.getTime()) ? new Date() : at };
+    // A newer state from a webhook already named the patients.
+    if (!(await saveGhlContact(tx, { ...state, deleted: false }))) return 0;
+    return applyContactToCitas(tx, facts, 'ghl');
+  });
+  log.info({ locationId: payload.locationId, citas: updated }, 'GHL contact fetched');
+  return { citas: updated };
+};
