@@ -162,7 +162,7 @@ describe('POST /api/ghl/citas/', () => {
     const post = (body: Record<string, unknown>) =>
       app.inject({ method: 'POST', url: '/api/ghl/citas', headers: auth, payload: citaBody(body) });
     try {
-      const first = await post({});
+      const first = await post({ assigned_user_id: 'user_1' });
       expect(first.statusCode).toBe(202);
       const overlap = await post({ start: '2030-03-04T09:15:00-05:00', end: '2030-03-04T09:45:00-05:00' });
       expect(overlap.statusCode).toBe(409);
@@ -175,8 +175,10 @@ describe('POST /api/ghl/citas/', () => {
       expect(
         (await post({ start: '2030-03-04T09:40:00-05:00', end: '2030-03-04T10:00:00-05:00' })).statusCode,
       ).toBe(409);
-      // Another assigned user on the same calendar is free.
+      // Another assigned user on the same calendar is free; a cita with no one assigned (the
+      // calendar has no team member GHL could assign) claims the whole calendar.
       expect((await post({ assigned_user_id: 'user_2' })).statusCode).toBe(202);
+      expect((await post({ start: '2030-03-04T09:00:00-05:00' })).statusCode).toBe(409);
       expect(
         (await post({ start: '2030-03-04T09:45:00-05:00', end: '2030-03-04T10:00:00-05:00' })).statusCode,
       ).toBe(202);

@@ -31,6 +31,18 @@ export async function findCitaById(db: Executor, id: string): Promise<Cita | und
   return row;
 }
 
+export async function findCitaByExternalId(
+  db: Executor,
+  locationId: string,
+  externalId: string,
+): Promise<Cita | undefined> {
+  const [row] = await db
+    .select()
+    .from(citas)
+    .where(and(eq(citas.locationId, locationId), eq(citas.externalId, externalId)));
+  return row;
+}
+
 /** Locks the row until the transaction ends, so concurrent edits of one cita take turns. */
 export async function lockCita(tx: Executor, id: string): Promise<Cita | undefined> {
   const [row] = await tx.select().from(citas).where(eq(citas.id, id)).for('update');
@@ -58,40 +70,36 @@ export async function updateCita(
   return row;
 }
 
-export interface SlotQuery {
-  calendarId: string;
-  assignedUserId: string | null;
-  startAt: Date;
-  blockedUntil: Date;
-  /** The cita being moved, which cannot conflict with itself. */
-  excludeId?: string;
-}
-
-/**
- * A slot-holding cita whose range meets this one, under the same rule as the
- * `citas_no_overlap` constraint: the constraint is the guarantee, this names the culprit.
- */
-export async function findOverlappingCita(db: Executor, slot: SlotQuery): Promise<Cita | undefined> {
-  const conditions: SQL[] = [
-    eq(citas.calendarId, slot.calendarId),
-    sql`coalesce(${citas.assignedUserId}, '') = ${slot.assignedUserId ?? ''}`,
-    inArray(citas.status, [...SLOT_HOLDING_STATUSES]),
-    isNull(citas.deletedAt),
-    sql`tstzrange(${citas.startAt}, ${citas.blockedUntil}, '[)') && tstzrange(${slot.startAt.toISOString()}::timestamptz, ${slot.blockedUntil.toISOString()}::timestamptz, '[)')`,
-  ];
-  if (slot.excludeId) conditions.push(ne(citas.id, slot.excludeId));
-  const [row] = await db
+/** Active citas on a calendar whose claimed range (buffer included) meets `range`. */
+export async function activeCitasMeeting(
+  db: Executor,
+  calendarId: string,
+  range: { start: Date; end: Date },
+): Promise<Cita[]> {
+  return db
     .select()
     .from(citas)
-    .where(and(...conditions))
-    .orderBy(asc(citas.startAt))
-    .limit(1);
-  return row;
+    .where(
+      and(
+        eq(citas.calendarId, calendarId),
+        inArray(citas.status, [...SLOT_HOLDING_STATUSES]),
+        isNull(citas.deletedAt),
+        lt(citas.startAt, range.end),
+        gt(citas.blockedUntil, range.start),
+      ),
+    );
 }
 
 export interface CitaFilters {
   locationIds: readonly string[];
   calendarId?: string | undefined;
+  externalId?: string | undefined;
+  /** True: only citas in conflict; false: only citas not in conflict. */
+  conflict?: boolean | undefined;
+  /** Citas changed at or after. */
+  updatedSince?: Date | undefined;
+  /** Citas deleted in GHL are left out unless set. */
+  includeDeleted?: boolean | undefined;
   statuses?: readonly CitaStatus[] | undefined;
   syncStatuses?: readonly CitaSyncStatus[] | undefined;
   /** Citas starting at or after. */
@@ -103,13 +111,20 @@ export interface CitaFilters {
   limit: number;
 }
 
-/** Tombstoned citas are left out; pages are ordered by (start_at, id), stable under inserts. */
+/** Tombstoned citas are left out unless asked for; pages are ordered by (start_at, id), stable under inserts. */
 export async function listCitas(db: Executor, filters: CitaFilters): Promise<Cita[]> {
   if (filters.locationIds.length === 0) return [];
   const conditions: Array<SQL | undefined> = [
     inArray(citas.locationId, [...filters.locationIds]),
-    isNull(citas.deletedAt),
+    filters.includeDeleted ? undefined : isNull(citas.deletedAt),
     filters.calendarId ? eq(citas.calendarId, filters.calendarId) : undefined,
+    filters.externalId ? eq(citas.externalId, filters.externalId) : undefined,
+    filters.conflict === undefined
+      ? undefined
+      : filters.conflict
+        ? sql`cardinality(${citas.conflictWith}) > 0`
+        : sql`cardinality(${citas.conflictWith}) = 0`,
+    filters.updatedSince ? gte(citas.updatedAt, filters.updatedSince) : undefined,
     filters.statuses?.length ? inArray(citas.status, [...filters.statuses]) : undefined,
     filters.syncStatuses?.length ? inArray(citas.syncStatus, [...filters.syncStatuses]) : undefined,
     filters.from ? gte(citas.startAt, filters.from) : undefined,

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { requireApiKey } from '../staff/api-key-auth.js';
 import { type CalendarRouteDeps, calendarRoutes } from './calendars/calendars.js';
+import { changesRoute } from './changes/changes.js';
 import { cancelCitaRoute } from './citas/cancel-cita.js';
 import { createCitaRoute } from './citas/create-cita.js';
 import { getCitaRoute } from './citas/get-cita.js';
@@ -25,4 +26,5 @@ export const staffApiRoutes: FastifyPluginAsync<CalendarRouteDeps> = async (app,
   cancelCitaRoute(app, deps);
   locationSettingsRoutes(app, deps);
   calendarRoutes(app, deps);
+  changesRoute(app, deps);
 };

@@ -1,38 +1,30 @@
+import { changeStaffCita, type Slot, type StaffPatch } from '@ghl-bridge/citas';
 import {
   type Cita,
   findCitaById,
   getLocationSettings,
   type LocationSettings,
   lockCita,
-  type NewCita,
-  type SlotQuery,
-  updateCita,
 } from '@ghl-bridge/db';
 import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../http/errors.js';
 import { requireLocation } from './api-key-auth.js';
 import { type CitaJson, toCitaJson } from './cita-json.js';
-import {
-  assertSlotFree,
-  enqueueSync,
-  mapWriteError,
-  promiseSync,
-  retryOnDeadlock,
-  type StaffDeps,
-} from './cita-writes.js';
+import { enqueueSync, mapWriteError, promiseSync, retryOnDeadlock, type StaffDeps } from './cita-writes.js';
 
 export interface ChangePlan {
-  patch: Partial<Omit<NewCita, 'id' | 'version' | 'createdAt'>>;
-  /** Set when the change (re)claims time on a calendar, so the overlap check applies. */
-  slot?: SlotQuery | undefined;
+  patch: StaffPatch;
+  /** Set when the change (re)claims time on a calendar, so the booking checks apply. */
+  slot?: Slot | undefined;
 }
 
 /** Decides, on the locked row, what changes; `unchanged` answers with the row as it is. */
 export type Planner = (current: Cita, settings: LocationSettings) => ChangePlan | 'unchanged';
 
 /**
- * The shared path of PUT and cancel: lock the row, plan the change, check the slot, bump the
- * version and promise a sync job in one transaction; enqueue after commit.
+ * The shared path of PUT and cancel: lock the row, plan the change, write it through the cita
+ * module (checks, new version, change for RV3) and promise a sync job in one transaction;
+ * enqueue after commit.
  */
 export async function changeCita(
   deps: StaffDeps,
@@ -45,8 +37,8 @@ export async function changeCita(
   requireLocation(request, existing.locationId);
   const settings = await getLocationSettings(deps.db, existing.locationId);
 
-  let slot: SlotQuery | undefined;
   let result: { cita: Cita; outboxId: number | null };
+  let slot: Slot | undefined;
   try {
     result = await retryOnDeadlock(() =>
       deps.db.transaction(async (tx) => {
@@ -56,18 +48,12 @@ export async function changeCita(
         const decided = plan(current, settings);
         if (decided === 'unchanged') return { cita: current, outboxId: null };
         slot = decided.slot;
-        if (slot) await assertSlotFree(tx, slot);
-        const cita = await updateCita(tx, id, {
-          ...decided.patch,
-          syncStatus: 'pending',
-          syncError: null,
-          syncAttempts: 0,
-        });
+        const cita = await changeStaffCita(tx, current, decided.patch, decided.slot);
         return { cita, outboxId: await promiseSync(tx, cita, request.id) };
       }),
     );
   } catch (error) {
-    throw await mapWriteError(deps.db, error, slot);
+    throw await mapWriteError(deps.db, error, { slot });
   }
   if (result.outboxId !== null) {
     await enqueueSync(deps, request.log, result.outboxId, result.cita, request.id);

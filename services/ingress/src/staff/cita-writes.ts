@@ -1,12 +1,12 @@
+import { citasOverlapping, type Slot, SlotTakenError } from '@ghl-bridge/citas';
 import {
   addToOutbox,
   type Cita,
   type Db,
   deleteOutboxMessage,
   type Executor,
-  findOverlappingCita,
+  findCitaByExternalId,
   postgresError,
-  type SlotQuery,
 } from '@ghl-bridge/db';
 import { citaSyncJobId, enqueue, type Queues } from '@ghl-bridge/jobs';
 import type { FastifyBaseLogger } from 'fastify';
@@ -22,16 +22,11 @@ export interface StaffDeps {
   now: () => number;
 }
 
-export function conflictError(conflictingId: string | null): ApiError {
-  return new ApiError(409, 'conflict', 'The cita overlaps another active cita on this calendar and user', {
-    conflicting_cita_id: conflictingId,
-  });
-}
-
-/** Names the conflicting cita, or fails with 409 before the insert (the common, cheap case). */
-export async function assertSlotFree(tx: Executor, slot: SlotQuery): Promise<void> {
-  const clash = await findOverlappingCita(tx, slot);
-  if (clash) throw conflictError(clash.id);
+/** 409 for a slot already taken: by an active cita (named), or by time blocked in GHL. */
+export function slotTakenError(error: SlotTakenError): ApiError {
+  return error.reason === 'overlap'
+    ? new ApiError(409, 'conflict', error.message, { conflicting_cita_id: error.citaId })
+    : new ApiError(409, 'blocked_in_ghl', error.message);
 }
 
 /**
@@ -51,13 +46,39 @@ export async function retryOnDeadlock<T>(run: () => Promise<T>, attempts = 3): P
 }
 
 /**
- * A write that lost the race to a concurrent one hits `citas_no_overlap` (23P01): the same 409,
- * with the winner looked up after the fact. Anything else is not the client's fault.
+ * What a staff write's failure means to the client: a taken slot (checked, or lost to a
+ * concurrent write in citas_no_overlap) is 409 `conflict`; an `external_id` a concurrent
+ * create took first is 409 `duplicate_external_id`. Anything else is not the client's fault.
  */
-export async function mapWriteError(db: Db, error: unknown, slot: SlotQuery | undefined): Promise<unknown> {
-  if (postgresError(error)?.code !== '23P01') return error;
-  const winner = slot ? await findOverlappingCita(db, slot).catch(() => undefined) : undefined;
-  return conflictError(winner?.id ?? null);
+export async function mapWriteError(
+  db: Db,
+  error: unknown,
+  context: {
+    slot?: Slot | undefined;
+    externalId?: { locationId: string; externalId: string } | undefined;
+  } = {},
+): Promise<unknown> {
+  if (error instanceof SlotTakenError) return slotTakenError(error);
+  const pg = postgresError(error);
+  if (pg?.code === '23P01') {
+    // The winner is committed by now: name it, as the check would have.
+    const [winner] = context.slot ? await citasOverlapping(db, context.slot, 1).catch(() => []) : [];
+    return slotTakenError(new SlotTakenError('overlap', winner ?? null));
+  }
+  const { externalId } = context;
+  if (pg?.code === '23505' && pg.constraint === 'citas_location_external_id_idx' && externalId) {
+    const existing = await findCitaByExternalId(db, externalId.locationId, externalId.externalId).catch(
+      () => undefined,
+    );
+    return duplicateExternalId(existing?.id ?? null);
+  }
+  return error;
+}
+
+export function duplicateExternalId(citaId: string | null): ApiError {
+  return new ApiError(409, 'duplicate_external_id', 'A cita with this external_id exists in this location', {
+    cita_id: citaId,
+  });
 }
 
 /** Inside the cita's transaction: the promise of a sync job, kept even if Redis is away. */

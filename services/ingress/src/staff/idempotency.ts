@@ -56,16 +56,50 @@ export async function rememberAnswer(
   await saveIdempotencyKey(tx, { ...scope, responseStatus: status, responseBody: body });
 }
 
-export async function replayAfterFailure(
+/** What a handler answers, for `withIdempotency` to send and remember. */
+export interface Answer {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * Runs a write under the request's Idempotency-Key, if it sent one. A key seen before answers
+ * with the stored first answer and runs nothing again. A refusal that is the request's own
+ * fault (409, 422) is kept as the key's answer too, so a retry cannot book what was refused.
+ * The write itself stores its success with `rememberAnswer`, in its own transaction.
+ */
+export async function withIdempotency(
   db: Db,
-  scope: IdempotencyScope | undefined,
+  request: FastifyRequest,
   reply: FastifyReply,
-): Promise<FastifyReply | undefined> {
-  if (!scope) return undefined;
-  return replayIfSeen(db, scope, reply).catch((error: unknown) => {
-    if (error instanceof ApiError) throw error;
-    return undefined;
-  });
+  apiKeyId: string,
+  path: string,
+  write: (scope: IdempotencyScope | undefined) => Promise<Answer>,
+): Promise<FastifyReply> {
+  const scope = idempotencyScope(request, apiKeyId, path);
+  if (scope) {
+    const replayed = await replayIfSeen(db, scope, reply);
+    if (replayed) return replayed;
+  }
+  try {
+    const answer = await write(scope);
+    return reply.code(answer.status).send(answer.body);
+  } catch (error) {
+    if (!scope) throw error;
+    // A concurrent twin with the same key may have won: answer as it did.
+    const replayed = await replayIfSeen(db, scope, reply).catch((replayError: unknown) => {
+      if (replayError instanceof ApiError) throw replayError;
+      return undefined;
+    });
+    if (replayed) return replayed;
+    if (error instanceof ApiError && (error.statusCode === 409 || error.statusCode === 422)) {
+      const body = { error: error.error, message: error.message, ...error.extra };
+      await saveIdempotencyKey(db, { ...scope, responseStatus: error.statusCode, responseBody: body }).catch(
+        () => undefined,
+      );
+    }
+    throw error;
+  }
 }
 
 /** JSON with sorted keys, so `{a,b}` and `{b,a}` are the same request. */

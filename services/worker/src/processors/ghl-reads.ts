@@ -1,12 +1,15 @@
-import { getLocationSettings } from '@ghl-bridge/db';
+import { getLocationSettings, saveBlockedSlots, saveCalendars } from '@ghl-bridge/db';
 import { runGhlJob } from '@ghl-bridge/ghl';
 import type { CalendarSummary } from '@ghl-bridge/jobs';
+import { blockMirror, calendarMirror } from '../reconcile/from-ghl.js';
 import { type Processor, requireDep } from './types.js';
 
 /** Discovery: the location's calendars in the seed service's shape, cached for ingress. */
 export const processGhlCalendars: Processor<'ghl.calendars'> = async ({ payload, job, token, deps }) => {
   const ghl = requireDep(deps, 'ghl', 'GHL client');
   const calendars = await runGhlJob(job, token, () => ghl.listCalendars(payload.locationId));
+  // Kept for staff writes, which check a calendar against its location, and for overlap rules.
+  await saveCalendars(deps.db, calendars.map((c) => calendarMirror(payload.locationId, c)));
   const { timeZone } = await getLocationSettings(deps.db, payload.locationId);
   const summaries: CalendarSummary[] = calendars.map((calendar) => ({
     id: calendar.id,
@@ -24,9 +27,19 @@ export const processGhlCalendars: Processor<'ghl.calendars'> = async ({ payload,
 export const processGhlFreeSlots: Processor<'ghl.free-slots'> = async ({ payload, job, token, deps }) => {
   const ghl = requireDep(deps, 'ghl', 'GHL client');
   const { locationId, calendarId, startMs, endMs, timezone } = payload;
-  const slots = await runGhlJob(job, token, () =>
-    ghl.getFreeSlots(locationId, calendarId, { startMs, endMs, timezone }),
-  );
+  const slots = await runGhlJob(job, token, async () => {
+    const free = await ghl.getFreeSlots(locationId, calendarId, { startMs, endMs, timezone });
+    // GHL's blocked time over the same range, so ingress offers only what a booking would get.
+    const blocks = await ghl.listBlockedSlots(locationId, { calendarId, startMs, endMs });
+    await saveBlockedSlots(
+      deps.db,
+      locationId,
+      calendarId,
+      { start: new Date(startMs), end: new Date(endMs) },
+      blocks.flatMap((b) => blockMirror(b) ?? []),
+    );
+    return free;
+  });
   await deps.discoveryCache?.setFreeSlots({ locationId, calendarId, startMs, endMs, timezone }, slots);
   return slots;
 };

@@ -1,12 +1,14 @@
-import { getLocationSettings } from '@ghl-bridge/db';
+import { activeCitasMeeting, blocksMeeting, type GhlCalendarRow, getLocationSettings } from '@ghl-bridge/db';
 import type { CalendarSummary, DiscoveryCache } from '@ghl-bridge/jobs';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { parseWith } from '../../http/parse-with.js';
 import { requireLocation } from '../../staff/api-key-auth.js';
 import { askWorker, type Discovery } from '../../staff/ask-worker.js';
+import { bookableSlots, type Claim } from '../../staff/bookable-slots.js';
 import { errorJson } from '../../staff/cita-json.js';
 import type { StaffDeps } from '../../staff/cita-writes.js';
+import { locationCalendar } from '../../staff/location-calendar.js';
 import { isValidTimeZone } from '../../staff/zoned-time.js';
 
 export interface CalendarRouteDeps extends StaffDeps {
@@ -21,6 +23,7 @@ const discoveryErrors = {
   400: errorJson,
   401: errorJson,
   403: errorJson,
+  404: errorJson,
   502: errorJson,
   503: errorJson,
   504: errorJson,
@@ -60,7 +63,11 @@ export const listCalendarsSchemas = {
   },
 };
 
-/** `GET /api/ghl/calendars/{id}/free-slots`: GHL's free slots by day, in the requested zone. */
+/**
+ * `GET /api/ghl/calendars/{id}/free-slots`: the slots a booking of the location's slot length
+ * would be accepted in, by day, in the requested zone: GHL's free slots minus business hours,
+ * notice, buffer, citas and time blocked in GHL.
+ */
 export const freeSlotsSchemas = {
   params: z.object({ id: z.string().min(1) }),
   querystring: z
@@ -108,7 +115,9 @@ export function calendarRoutes(app: FastifyInstance, deps: CalendarRouteDeps): v
     const { id } = parseWith(freeSlotsSchemas.params, request.params, 'path');
     const query = parseWith(freeSlotsSchemas.querystring, request.query, 'query');
     requireLocation(request, query.location_id);
-    const timezone = query.timezone ?? (await getLocationSettings(deps.db, query.location_id)).timeZone;
+    const calendar = await locationCalendar(deps, request, query.location_id, id, 'resource');
+    const settings = await getLocationSettings(deps.db, query.location_id);
+    const timezone = query.timezone ?? settings.timeZone;
     const key = {
       locationId: query.location_id,
       calendarId: id,
@@ -125,6 +134,40 @@ export function calendarRoutes(app: FastifyInstance, deps: CalendarRouteDeps): v
       `${query.location_id}-${id}-${query.start}-${query.end}-${timezone}`,
       deps.now(),
     )) as Record<string, string[]>;
-    return { calendar_id: id, location_id: query.location_id, timezone, slots, success: true };
+    const assignedUserId = calendar.teamMemberIds[0] ?? null;
+    const claims = await claimsOn(deps, calendar, assignedUserId, {
+      start: new Date(query.start),
+      end: new Date(query.end + (settings.slotMinutes + settings.bufferMinutes) * 60_000),
+    });
+    const bookable = bookableSlots(slots, { settings, now: deps.now(), assignedUserId, claims });
+    return { calendar_id: id, location_id: query.location_id, timezone, slots: bookable, success: true };
   });
+}
+
+/** Citas and GHL blocks on the calendar over a range, as the claims a booking must not meet. */
+async function claimsOn(
+  deps: CalendarRouteDeps,
+  calendar: GhlCalendarRow,
+  assignedUserId: string | null,
+  range: { start: Date; end: Date },
+): Promise<Claim[]> {
+  const citas = await activeCitasMeeting(deps.db, calendar.id, range);
+  const blocks = await blocksMeeting(
+    deps.db,
+    calendar.locationId,
+    calendar.id,
+    calendar.teamMemberIds,
+    range,
+  );
+  return [
+    ...citas.map((c) => ({ startAt: c.startAt, until: c.blockedUntil, assignedUserId: c.assignedUserId })),
+    // A block on a user's own time binds only that user's bookings, whatever the calendar.
+    ...blocks
+      .filter((b) => b.calendarId !== null || b.assignedUserId === assignedUserId)
+      .map((b) => ({
+        startAt: b.startAt,
+        until: b.endAt,
+        assignedUserId: b.calendarId === null ? null : b.assignedUserId,
+      })),
+  ];
 }

@@ -4,28 +4,39 @@ import { z } from 'zod';
 import { ApiError } from '../../http/errors.js';
 import { parseWith } from '../../http/parse-with.js';
 import { requireLocation, staffKey } from '../../staff/api-key-auth.js';
-import { citaJson, errorJson, isoWithOffset, toCitaJson } from '../../staff/cita-json.js';
+import { citaJson, errorJson, toCitaJson } from '../../staff/cita-json.js';
 import type { StaffDeps } from '../../staff/cita-writes.js';
+import { identifier, isoWithOffset } from '../../staff/fields.js';
 
 const csvOf = <T extends string>(values: readonly [T, ...T[]]) =>
   z
     .string()
+    .max(500)
     .transform((v) => v.split(',').map((s) => s.trim()))
     .pipe(z.array(z.enum(values)).min(1));
+const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 /** `GET /api/ghl/citas/`: citas by start time, in pages; only the key's locations. */
 export const listCitasSchemas = {
   querystring: z
     .object({
-      location_id: z.string().min(1).optional(),
-      calendar_id: z.string().min(1).optional(),
+      location_id: identifier.optional(),
+      calendar_id: identifier.optional(),
+      // RV3's own id, to find the cita of one of its records.
+      external_id: identifier.optional(),
       // One status or a comma-separated list, e.g. `new,confirmed`.
       status: csvOf(citaStatus.enumValues).optional(),
       sync_status: csvOf(citaSyncStatus.enumValues).optional(),
+      // `true`: only citas in conflict with another (bookings GHL accepted that overlap).
+      conflict: flag.optional(),
       // Citas starting at or after `from` and before `to`.
       from: isoWithOffset.optional(),
       to: isoWithOffset.optional(),
-      cursor: z.string().optional(),
+      // Citas changed at or after this instant (deleted ones too, with `include_deleted`).
+      updated_since: isoWithOffset.optional(),
+      // Citas deleted in GHL are left out unless this is `true`.
+      include_deleted: flag.optional(),
+      cursor: z.string().max(200).optional(),
       limit: z.coerce.number().int().min(1).max(200).default(50),
     })
     .strict(),
@@ -48,10 +59,14 @@ export function listCitasRoute(app: FastifyInstance, deps: StaffDeps): void {
     const rows = await listCitas(deps.db, {
       locationIds: query.location_id ? [query.location_id] : staffKey(request).locationIds,
       calendarId: query.calendar_id,
+      externalId: query.external_id,
       statuses: query.status,
       syncStatuses: query.sync_status,
+      conflict: query.conflict,
       from: query.from ? new Date(query.from) : undefined,
       to: query.to ? new Date(query.to) : undefined,
+      updatedSince: query.updated_since ? new Date(query.updated_since) : undefined,
+      includeDeleted: query.include_deleted ?? false,
       after: query.cursor ? decodeCursor(query.cursor) : undefined,
       // One extra row tells whether another page exists.
       limit: query.limit + 1,

@@ -1,12 +1,14 @@
-import { isSlotHolding } from '@ghl-bridge/db';
+import { findCitaById, isSlotHolding } from '@ghl-bridge/db';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ApiError } from '../../http/errors.js';
 import { parseWith } from '../../http/parse-with.js';
+import { requireLocation } from '../../staff/api-key-auth.js';
 import { checkBookingRules } from '../../staff/booking-rules.js';
 import { type ChangePlan, changeCita } from '../../staff/change-cita.js';
-import { citaIdParams, citaJson, errorJson, isoWithOffset } from '../../staff/cita-json.js';
-import type { StaffDeps } from '../../staff/cita-writes.js';
+import { citaIdParams, citaJson, errorJson } from '../../staff/cita-json.js';
+import { identifier, isoWithOffset, text } from '../../staff/fields.js';
+import { assignedUserFor, type CalendarDeps, locationCalendar } from '../../staff/location-calendar.js';
 import { patientSchema } from './create-cita.js';
 
 /**
@@ -17,14 +19,14 @@ export const updateCitaSchemas = {
   params: citaIdParams,
   body: z
     .object({
-      calendar_id: z.string().min(1).optional(),
+      calendar_id: identifier.optional(),
       patient: patientSchema.optional(),
-      title: z.string().max(500).nullable().optional(),
-      notes: z.string().max(5000).nullable().optional(),
+      title: text(500).nullable().optional(),
+      notes: text(5000).nullable().optional(),
       start: isoWithOffset.optional(),
       end: isoWithOffset.optional(),
       status: z.enum(['new', 'confirmed', 'cancelled', 'showed', 'noshow', 'invalid']).optional(),
-      assigned_user_id: z.string().min(1).nullable().optional(),
+      assigned_user_id: identifier.nullable().optional(),
     })
     .strict()
     .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'nothing to change' }),
@@ -41,17 +43,27 @@ export const updateCitaSchemas = {
 
 type UpdateBody = z.infer<typeof updateCitaSchemas.body>;
 
-export function updateCitaRoute(app: FastifyInstance, deps: StaffDeps): void {
+export function updateCitaRoute(app: FastifyInstance, deps: CalendarDeps): void {
   app.put('/api/ghl/citas/:id', async (request, reply) => {
     const { id } = parseWith(updateCitaSchemas.params, request.params, 'path');
     const body = parseWith(updateCitaSchemas.body, request.body, 'body');
+    // A move to another calendar must stay in the cita's location; read outside the row lock.
+    const newCalendar = body.calendar_id
+      ? await locationCalendarOfCita(deps, request, id, body.calendar_id)
+      : undefined;
     const json = await changeCita(deps, request, id, (current, settings): ChangePlan => {
       const startAt = body.start ? new Date(body.start) : current.startAt;
       const duration = current.endAt.getTime() - current.startAt.getTime();
       const endAt = body.end ? new Date(body.end) : new Date(startAt.getTime() + duration);
-      const calendarId = body.calendar_id ?? current.calendarId;
+      if (endAt.getTime() <= startAt.getTime())
+        throw new ApiError(422, 'invalid_time_range', 'start must be before end');
+      const calendarId = newCalendar?.id ?? current.calendarId;
       const assignedUserId =
-        body.assigned_user_id === undefined ? current.assignedUserId : body.assigned_user_id;
+        body.assigned_user_id !== undefined
+          ? body.assigned_user_id
+          : newCalendar && newCalendar.id !== current.calendarId
+            ? assignedUserFor(newCalendar, null)
+            : current.assignedUserId;
       const status = body.status ?? current.status;
       const moved =
         startAt.getTime() !== current.startAt.getTime() ||
@@ -70,12 +82,32 @@ export function updateCitaRoute(app: FastifyInstance, deps: StaffDeps): void {
       return {
         patch: { ...patchOf(body), calendarId, assignedUserId, startAt, endAt, blockedUntil, status },
         slot: claims
-          ? { calendarId, assignedUserId, startAt, blockedUntil, excludeId: current.id }
+          ? {
+              locationId: current.locationId,
+              calendarId,
+              assignedUserId,
+              startAt,
+              blockedUntil,
+              excludeId: current.id,
+            }
           : undefined,
       };
     });
     return reply.code(202).send(json);
   });
+}
+
+/** The new calendar, checked against the cita's location (404/403 for the cita come first). */
+async function locationCalendarOfCita(
+  deps: CalendarDeps,
+  request: Parameters<typeof locationCalendar>[1],
+  citaId: string,
+  calendarId: string,
+) {
+  const cita = await findCitaById(deps.db, citaId);
+  if (!cita) throw new ApiError(404, 'not_found', `No cita ${citaId}`);
+  requireLocation(request, cita.locationId);
+  return locationCalendar(deps, request, cita.locationId, calendarId);
 }
 
 function patchOf(body: UpdateBody): ChangePlan['patch'] {

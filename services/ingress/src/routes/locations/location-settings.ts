@@ -5,7 +5,8 @@ import { parseWith } from '../../http/parse-with.js';
 import { requireLocation } from '../../staff/api-key-auth.js';
 import { minutesOfDay } from '../../staff/booking-rules.js';
 import { errorJson } from '../../staff/cita-json.js';
-import type { StaffDeps } from '../../staff/cita-writes.js';
+import { identifier } from '../../staff/fields.js';
+import { type CalendarDeps, locationCalendar } from '../../staff/location-calendar.js';
 import { isValidTimeZone } from '../../staff/zoned-time.js';
 
 const hhmm = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'must be HH:MM (00:00-24:00)');
@@ -44,12 +45,13 @@ const settingsJson = z.object({
 
 /** `GET` and `PUT /api/ghl/locations/{id}/settings`: a location's booking rules. */
 export const locationSettingsSchemas = {
-  params: z.object({ id: z.string().min(1) }),
+  params: z.object({ id: identifier }),
   // PUT: fields left out keep their current (or default) value.
   body: z
     .object({
       time_zone: z.string().refine(isValidTimeZone, 'must be an IANA time zone, e.g. America/Lima'),
-      default_calendar_id: z.string().min(1).nullable(),
+      // Must be one of the location's own calendars (422 otherwise).
+      default_calendar_id: identifier.nullable(),
       business_hours: z.partialRecord(z.enum(WEEKDAYS), intervals),
       slot_minutes: z.number().int().min(5).max(480),
       buffer_minutes: z.number().int().min(0).max(240),
@@ -58,10 +60,10 @@ export const locationSettingsSchemas = {
     })
     .partial()
     .strict(),
-  response: { 200: settingsJson, 400: errorJson, 401: errorJson, 403: errorJson },
+  response: { 200: settingsJson, 400: errorJson, 401: errorJson, 403: errorJson, 422: errorJson },
 };
 
-export function locationSettingsRoutes(app: FastifyInstance, deps: StaffDeps): void {
+export function locationSettingsRoutes(app: FastifyInstance, deps: CalendarDeps): void {
   app.get('/api/ghl/locations/:id/settings', async (request) => {
     const { id } = parseWith(locationSettingsSchemas.params, request.params, 'path');
     requireLocation(request, id);
@@ -72,6 +74,7 @@ export function locationSettingsRoutes(app: FastifyInstance, deps: StaffDeps): v
     const { id } = parseWith(locationSettingsSchemas.params, request.params, 'path');
     requireLocation(request, id);
     const body = parseWith(locationSettingsSchemas.body, request.body, 'body');
+    if (body.default_calendar_id) await locationCalendar(deps, request, id, body.default_calendar_id);
     const current = await getLocationSettings(deps.db, id);
     const saved = await saveLocationSettings(deps.db, {
       locationId: id,

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+// Request field shapes shared by the staff API. PostgreSQL cannot store U+0000 in text, and
+// every string has a limit, so odd input is refused here with a 400 instead of failing later.
+
+const NUL_FREE = (value: string) => !value.includes('\u0000');
+const NUL_MESSAGE = 'must not contain NUL (U+0000) characters';
+
+/** Free text of at most `max` characters. */
+export const text = (max: number) => z.string().max(max).refine(NUL_FREE, NUL_MESSAGE);
+
+/** A GHL or RV3 identifier: 1-128 visible characters. */
+export const identifier = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[\x21-\x7e]+$/, 'must be 1-128 visible ASCII characters');
+
+/** Earliest and latest instants the API takes: appointments live well inside them. */
+const EARLIEST = Date.UTC(1900, 0, 1);
+const LATEST = Date.UTC(3000, 0, 1);
+
+/** An ISO-8601 instant with an offset (or Z), between the years 1900 and 2999. */
+export const isoWithOffset = z.iso
+  .datetime({ offset: true, message: 'must be ISO-8601 with an offset or Z' })
+  .refine((v) => {
+    const at = Date.parse(v);
+    return at >= EARLIEST && at < LATEST;
+  }, 'must be between the years 1900 and 2999');
