@@ -42,7 +42,8 @@ export const envSchema = z
     GHL_WEBHOOK_RSA_ENABLED: envBoolean(false),
     // Oldest webhook `timestamp` accepted, in seconds; wide enough for GHL's 429 retries (~70 min).
     GHL_WEBHOOK_MAX_AGE_SECONDS: envInt(7200, { min: 60 }),
-    // Shared secret for HMAC-SHA256 on GHL workflow "custom webhooks", which carry no GHL signature.
+    // GHL_LOCATION_ID's workflow secret (X-GHL-Bridge-Secret on workflow "Custom Webhooks"),
+    // stored hashed at start; more locations get theirs from `ghl-bridge workflow-secrets create`.
     GHL_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
 
     // GHL API and the Marketplace app's OAuth client.
@@ -114,6 +115,14 @@ export const envSchema = z
     SHUTDOWN_TIMEOUT_MS: envInt(10_000, { min: 100 }),
   })
   .superRefine((env, context) => {
+    if (env.GHL_WEBHOOK_SECRET && !env.GHL_LOCATION_ID) {
+      context.addIssue({
+        code: 'custom',
+        path: ['GHL_WEBHOOK_SECRET'],
+        message:
+          "is one location's workflow secret: set GHL_LOCATION_ID too, or create per-location secrets with `pnpm ghl-bridge workflow-secrets create`",
+      });
+    }
     if (env.NODE_ENV === 'production' && !env.TOKEN_ENCRYPTION_KEY) {
       context.addIssue({
         code: 'custom',

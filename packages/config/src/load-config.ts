@@ -47,7 +47,11 @@ function toConfig(e: Env) {
       rsaPublicKey: e.GHL_WEBHOOK_RSA_PUBLIC_KEY,
       rsaEnabled: e.GHL_WEBHOOK_RSA_ENABLED,
       maxAgeSeconds: e.GHL_WEBHOOK_MAX_AGE_SECONDS,
-      sharedSecret: e.GHL_WEBHOOK_SECRET,
+      // The single location's workflow secret (the schema ensures GHL_LOCATION_ID is set with it).
+      configuredSecret:
+        e.GHL_WEBHOOK_SECRET && e.GHL_LOCATION_ID
+          ? { secret: e.GHL_WEBHOOK_SECRET, locationId: e.GHL_LOCATION_ID }
+          : undefined,
     },
     staffApi: { enqueueTimeoutMs: e.STAFF_ENQUEUE_TIMEOUT_MS },
     ghl: {

@@ -46,6 +46,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ GHL_WEBHOOK_SECRET: 'short-secret' })).not.toThrow(/short-secret/);
   });
 
+  it("takes GHL_WEBHOOK_SECRET as GHL_LOCATION_ID's workflow secret, and refuses it without a location", () => {
+    const secret = 'workflow-secret-0123456789';
+    expect(() => loadConfig({ GHL_WEBHOOK_SECRET: secret })).toThrow(/GHL_WEBHOOK_SECRET: .*GHL_LOCATION_ID/);
+    const config = loadConfig({ GHL_WEBHOOK_SECRET: secret, GHL_LOCATION_ID: 'loc-1' });
+    expect(config.webhooks.configuredSecret).toEqual({ secret, locationId: 'loc-1' });
+    expect(loadConfig({ GHL_LOCATION_ID: 'loc-1' }).webhooks.configuredSecret).toBeUndefined();
+  });
+
   it('treats empty strings as unset and accepts \\n-escaped PEM keys', () => {
     const pem = loadConfig({}).webhooks.ed25519PublicKey;
     const config = loadConfig({ PORT: '', GHL_WEBHOOK_PUBLIC_KEY: pem.replaceAll('\n', '\\n') });

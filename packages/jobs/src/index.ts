@@ -9,15 +9,22 @@ export {
 } from './definitions/ghl-reads.js';
 export { reconcileAll, reconcileLocation, retentionPrune } from './definitions/maintenance.js';
 export { OUTBOX_SWEEP_EVERY_MS, OUTBOX_SWEEP_SCHEDULER_ID, outboxSweep } from './definitions/outbox-sweep.js';
-export { webhookProcess } from './definitions/webhook-process.js';
+export { type WebhookSource, webhookProcess, webhookSource } from './definitions/webhook-process.js';
 export { type CalendarSummary, DiscoveryCache, type FreeSlotsQuery } from './discovery-cache.js';
 export { sha256Hex, webhookJobId } from './job-ids.js';
 export { closeQueues, createQueues, enqueue, type Queues, scheduleEvery } from './queues.js';
 export {
   isJobName,
+  type JobInput,
   type JobName,
   type JobPayload,
   type JobRegistry,
   jobRegistry,
   jobsOfQueue,
 } from './registry.js';
+export {
+  isWorkflowEventType,
+  KNOWN_WEBHOOK_TYPES,
+  WORKFLOW_EVENT_TYPES,
+  webhookTypeLabel,
+} from './webhook-types.js';

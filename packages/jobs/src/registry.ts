@@ -23,6 +23,8 @@ export const jobRegistry = {
 export type JobRegistry = typeof jobRegistry;
 export type JobName = keyof JobRegistry;
 export type JobPayload<Name extends JobName> = z.infer<JobRegistry[Name]['schema']>;
+/** What a producer passes: the payload before its schema's defaults are applied. */
+export type JobInput<Name extends JobName> = z.input<JobRegistry[Name]['schema']>;
 
 export function jobsOfQueue(queue: QueueName): JobName[] {
   return (Object.keys(jobRegistry) as JobName[]).filter((name) => jobRegistry[name].queue === queue);

@@ -11,7 +11,7 @@ export const REDACTED_PATHS = [
   'req.headers.cookie',
   'req.headers["x-ghl-signature"]',
   'req.headers["x-wh-signature"]',
-  'req.headers["x-ghl-bridge-signature"]',
+  'req.headers["x-ghl-bridge-secret"]',
   'headers.authorization',
   'headers["x-ghl-signature"]',
   'headers["x-wh-signature"]',

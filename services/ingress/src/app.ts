@@ -50,7 +50,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   observeRequests(app, metrics);
   await app.register(healthRoutes, { checks: readiness });
   await app.register(docsRoutes);
-  await app.register(ghlWebhookRoute, { webhooks: config.webhooks, queues, now, metrics });
+  await app.register(ghlWebhookRoute, { webhooks: config.webhooks, queues, db, now, metrics });
   await app.register(adminRoutes, {
     db,
     queues,

@@ -4,7 +4,7 @@ import {
   enqueue,
   ghlCalendars,
   type JobName,
-  type JobPayload,
+  type JobInput,
   type Queues,
 } from '@ghl-bridge/jobs';
 import type { Logger } from '@ghl-bridge/observability';
@@ -28,7 +28,7 @@ export interface Discovery {
 export async function askWorker<Name extends 'ghl.calendars' | 'ghl.free-slots' | 'ghl.oauth-exchange'>(
   discovery: Discovery,
   name: Name & JobName,
-  payload: JobPayload<Name>,
+  payload: JobInput<Name>,
   dedupKey: string,
   now: number,
 ): Promise<unknown> {

@@ -1,4 +1,5 @@
 import { type Db, webhookEvents } from '@ghl-bridge/db';
+import type { WebhookSource } from '@ghl-bridge/jobs';
 import { eq, or, sql } from 'drizzle-orm';
 import { type EffectStatus, runEffect, type Transaction, type WebhookEffect } from './webhook-effect.js';
 
@@ -10,6 +11,8 @@ export interface WebhookDelivery {
   webhookId?: string | undefined;
   event: Record<string, unknown>;
   receivedAt: string;
+  /** Who vouched for it (GHL's signature when absent); kept on the row for replays. */
+  source?: WebhookSource | undefined;
 }
 
 export type WebhookEffects = Readonly<Record<string, WebhookEffect>>;
@@ -124,12 +127,13 @@ async function claimEventRows(
     with seen as (${lockSeen}),
     inserted as (
       insert into webhook_events
-        (webhook_id, payload_hash, event_type, location_id, status, attempts, payload, received_at, processed_at)
+        (webhook_id, payload_hash, event_type, location_id, status, attempts, payload, source,
+         received_at, processed_at)
       select r."webhookId", r."payloadHash", r."eventType", r."locationId", 'processed', 1, r.payload,
-             r."receivedAt", now()
+             r.source, r."receivedAt", now()
       from jsonb_to_recordset(${json(deliveries.map(toRow))}::jsonb) as r(
         "webhookId" text, "payloadHash" text, "eventType" text, "locationId" text, payload jsonb,
-        "receivedAt" timestamptz)
+        source jsonb, "receivedAt" timestamptz)
       order by r."payloadHash"
       on conflict do nothing
       returning id::text, payload_hash)
@@ -172,6 +176,30 @@ function rowFinder(rows: readonly EventRow[]): (delivery: WebhookDelivery) => Ev
     byHash.get(delivery.payloadHash);
 }
 
+/**
+ * Records a delivery that must change nothing (it breaks the rule of its source) as `ignored`,
+ * with the reason; a repeat finds the row and is a duplicate.
+ */
+export async function recordIgnoredWebhook(
+  db: Db,
+  delivery: WebhookDelivery,
+  reason: string,
+): Promise<WebhookOutcome> {
+  const inserted = await db
+    .insert(webhookEvents)
+    .values({
+      ...toRow(delivery),
+      status: 'ignored',
+      attempts: 1,
+      lastError: reason,
+      receivedAt: new Date(delivery.receivedAt),
+      processedAt: new Date(),
+    })
+    .onConflictDoNothing()
+    .returning({ id: webhookEvents.id });
+  return inserted.length > 0 ? 'ignored' : 'duplicate';
+}
+
 /** Keeps a failed attempt visible (status, error, attempts) while the effect stays rolled back. */
 export async function recordWebhookFailure(db: Db, delivery: WebhookDelivery, error: unknown): Promise<void> {
   const lastError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -204,6 +232,7 @@ function toRow(delivery: WebhookDelivery) {
     eventType: eventType(event),
     locationId: typeof event.locationId === 'string' ? event.locationId : null,
     payload: event,
+    source: delivery.source ?? { kind: 'app' },
     receivedAt: delivery.receivedAt,
   };
 }
