@@ -3,8 +3,8 @@ import {
   DiscoveryCache,
   enqueue,
   ghlCalendars,
-  type JobName,
   type JobInput,
+  type JobName,
   type Queues,
 } from '@ghl-bridge/jobs';
 import type { Logger } from '@ghl-bridge/observability';
