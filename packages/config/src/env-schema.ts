@@ -14,6 +14,10 @@ export const envSchema = z
     // Where ingress listens.
     HOST: z.string().min(1).default('127.0.0.1'),
     PORT: envInt(3000, { min: 0, max: 65535 }),
+    // Longest ingress waits for a request's headers, then for the whole request (body included):
+    // a client that sends slowly or stops mid-request is cut off (408) instead of holding a socket.
+    HTTP_HEADERS_TIMEOUT_MS: envInt(10_000, { min: 100, max: 600_000 }),
+    HTTP_REQUEST_TIMEOUT_MS: envInt(30_000, { min: 100, max: 600_000 }),
 
     // PostgreSQL, the source of truth.
     DATABASE_URL: envUrl(/^postgres(ql)?:$/).default('postgres://postgres@127.0.0.1:5432/ghl_bridge'),
@@ -115,6 +119,13 @@ export const envSchema = z
     SHUTDOWN_TIMEOUT_MS: envInt(10_000, { min: 100 }),
   })
   .superRefine((env, context) => {
+    if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
+      context.addIssue({
+        code: 'custom',
+        path: ['HTTP_HEADERS_TIMEOUT_MS'],
+        message: 'must not exceed HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)',
+      });
+    }
     if (env.GHL_WEBHOOK_SECRET && !env.GHL_LOCATION_ID) {
       context.addIssue({
         code: 'custom',

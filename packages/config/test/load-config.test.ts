@@ -8,7 +8,12 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config.database.url).toBe('postgres://postgres@127.0.0.1:5432/ghl_bridge');
     expect(config.redis.url).toBe('redis://127.0.0.1:6379');
-    expect(config.http).toEqual({ host: '127.0.0.1', port: 3000 });
+    expect(config.http).toEqual({
+      host: '127.0.0.1',
+      port: 3000,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+    });
     expect(config.webhooks.rsaEnabled).toBe(false);
     expect(config.webhooks.ed25519PublicKey).toContain('BEGIN PUBLIC KEY');
   });

@@ -206,7 +206,11 @@ export class GhlClient {
     metrics.budgetRemaining.set({ location: resourceId }, decision.remaining);
     if (decision.waitMs > 0) await sleep(decision.waitMs);
     const response = await this.deps.http(request);
-    metrics.calls.inc({ endpoint: request.endpoint, status: String(response.status), location: resourceId });
+    metrics.calls.inc({
+      endpoint: request.endpoint,
+      status: statusLabel(response.status),
+      location: resourceId,
+    });
     await budget.observe(resourceId, response.headers, decision.slot);
     log.debug(
       {
@@ -246,3 +250,7 @@ function write(
 }
 
 const enc = encodeURIComponent;
+
+/** A metric label from a fixed set: HTTP's status codes, anything else `other`. */
+const statusLabel = (status: number) =>
+  Number.isInteger(status) && status >= 100 && status <= 599 ? String(status) : 'other';

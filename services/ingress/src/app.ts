@@ -45,6 +45,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     bodyLimit: config.webhooks.bodyLimitBytes,
+    // A client that sends its headers or body slowly, or stops halfway, is answered 408 and cut
+    // off instead of holding a socket open for ever (Fastify's default is no request timeout).
+    requestTimeout: config.http.requestTimeoutMs,
+    http: {
+      headersTimeout: config.http.headersTimeoutMs,
+      // Node checks these timeouts on this period (30 s by default): check often enough to honour them.
+      connectionsCheckingInterval: Math.min(1000, config.http.headersTimeoutMs),
+    },
   });
   installErrorHandling(app);
   observeRequests(app, metrics);

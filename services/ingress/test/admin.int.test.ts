@@ -54,6 +54,10 @@ describe('operator surface', () => {
         {},
         { authorization: `Bearer ${secret}` },
         { authorization: 'Bearer wrong-token-wrong-token-wrong' },
+        // The right token followed by anything else is not the token.
+        { authorization: `Bearer ${TOKEN} junk` },
+        { authorization: `Bearer ${TOKEN}\tjunk` },
+        { authorization: `Basic ${Buffer.from(`admin:${TOKEN}`).toString('base64')} junk` },
       ]) {
         const response = await app.inject({ method: 'GET', url: '/admin/queues', headers });
         expect(response.statusCode).toBe(401);
@@ -143,6 +147,24 @@ describe('operator surface', () => {
         headers: bearer,
       });
       expect(bad.statusCode).toBe(400);
+      // Nothing PostgreSQL cannot take gets to it: each of these is a 400, never a 500.
+      for (const payload of [
+        { since: '0000-01-01T00:00:00Z' },
+        { since: '2026-11-28T00:00:00Z\u0000' },
+        { since: '\u0000' },
+        { id: 2 ** 64 },
+        { id: 1.5 },
+        'null\u0000',
+      ]) {
+        const refused = await app.inject({
+          method: 'POST',
+          url: '/admin/webhooks/replay',
+          payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
+          headers: { ...bearer, 'content-type': 'application/json' },
+        });
+        expect(refused.statusCode, JSON.stringify(payload)).toBe(400);
+        expect(refused.json()).toMatchObject({ error: expect.any(String), message: expect.any(String) });
+      }
     } finally {
       await close();
     }
@@ -169,6 +191,13 @@ describe('operator surface', () => {
       expect(await runOpsCommand('tokens', ['status'], { db: database.db, queues }, io)).toBe(0);
       expect(out.join('')).toContain('no GHL tokens stored');
       expect(await runOpsCommand('webhooks', ['replay'], { db: database.db, queues }, io)).toBe(2);
+      for (const args of [
+        ['--since', '0000-01-01T00:00:00Z'],
+        ['--since=-100000-01-01T00:00:00Z'],
+        ['--id', '99999999999999999999'],
+        ['--id', '1e3'],
+      ])
+        expect(await runOpsCommand('webhooks', ['replay', ...args], { db: database.db, queues }, io)).toBe(2);
       expect(out.join('')).toContain('ERR webhooks replay needs exactly one of');
     } finally {
       await close();

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { webhookEvents } from '@ghl-bridge/db';
 import { closeQueues, createQueues, enqueue, webhookJobId } from '@ghl-bridge/jobs';
-import { createLogger } from '@ghl-bridge/observability';
+import { createLogger, createMetrics } from '@ghl-bridge/observability';
 import { appointmentEvent, deleteKeys, test, webhookDelivery } from '@ghl-bridge/testing';
 import { type Job, UnrecoverableError } from 'bullmq';
 import { eq } from 'drizzle-orm';
@@ -210,5 +210,22 @@ describe('webhook.process and the source rule', () => {
     const [row] = await rowsFor(database.db, webhookDelivery(event).payloadHash);
     expect(row).toMatchObject({ status: 'processed', locationId: 'loc-a' });
     expect(row?.source).toEqual({ kind: 'workflow', locationId: 'loc-a', secretId });
+  });
+});
+
+describe('webhook metrics', () => {
+  test('label the type from a fixed list: a type the sender made up counts as other', async ({
+    database,
+  }) => {
+    const metrics = createMetrics();
+    for (const [i, type] of ['Made-Up-1', 'Made-Up-2', 'AppointmentCreate'].entries()) {
+      const event = { ...appointmentEvent({ locationId: 'loc-m' }), type };
+      const job = { name: 'webhook.process', id: `m${i}`, data: webhookDelivery(event), attemptsMade: 0 };
+      await dispatch(job as unknown as Job, processors, { ...deps(database.db), metrics });
+    }
+    const text = await metrics.registry.getSingleMetricAsString('webhooks_applied_total');
+    expect(text).toContain('webhooks_applied_total{type="other",outcome="ignored"} 2');
+    expect(text).toContain('webhooks_applied_total{type="AppointmentCreate",outcome="processed"} 1');
+    expect(text).not.toContain('Made-Up');
   });
 });
