@@ -11,6 +11,7 @@ export { reconcileAll, reconcileLocation, retentionPrune } from './definitions/m
 export { OUTBOX_SWEEP_EVERY_MS, OUTBOX_SWEEP_SCHEDULER_ID, outboxSweep } from './definitions/outbox-sweep.js';
 export { type WebhookSource, webhookProcess, webhookSource } from './definitions/webhook-process.js';
 export { type CalendarSummary, DiscoveryCache, type FreeSlotsQuery } from './discovery-cache.js';
+export { type GhlRefusal, isGhlRefusal } from './ghl-refusal.js';
 export { sha256Hex, webhookJobId } from './job-ids.js';
 export { closeQueues, createQueues, enqueue, type Queues, scheduleEvery } from './queues.js';
 export {

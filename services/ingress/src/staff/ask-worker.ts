@@ -2,7 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   DiscoveryCache,
   enqueue,
+  type GhlRefusal,
   ghlCalendars,
+  isGhlRefusal,
   type JobInput,
   type JobName,
   type Queues,
@@ -40,8 +42,9 @@ export async function askWorker<Name extends 'ghl.calendars' | 'ghl.free-slots' 
   ).catch(() => {
     throw new ApiError(503, 'unavailable', 'The job queue is unavailable right now; try again shortly');
   });
+  let result: unknown;
   try {
-    return await job.waitUntilFinished(discovery.events, discovery.timeoutMs);
+    result = await job.waitUntilFinished(discovery.events, discovery.timeoutMs);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (/timed out/i.test(message)) {
@@ -54,6 +57,23 @@ export async function askWorker<Name extends 'ghl.calendars' | 'ghl.free-slots' 
     // The worker's failure names the GHL error kind and GHL's own message, never a token.
     throw new ApiError(502, 'ghl_error', `GHL could not answer: ${message}`);
   }
+  if (isGhlRefusal(result)) throw refusalError(result);
+  return result;
+}
+
+/**
+ * GHL refused what the person asked for: a 4xx with GHL's message. A 403 from GHL means the
+ * thing is not in this location (for the person: not found); a 401 means our own credentials,
+ * so only that one is GHL's side failing (502).
+ */
+export function refusalError({ ghlRefusal }: GhlRefusal): ApiError {
+  const { status, message } = ghlRefusal;
+  if (status === 0) return new ApiError(409, 'ghl_not_connected', message);
+  if (status === 404 || status === 403 || (status < 500 && /not found/i.test(message)))
+    return new ApiError(404, 'not_found', `GHL: ${message}`);
+  if (status === 400 || status === 409 || status === 422)
+    return new ApiError(status, 'ghl_refused', `GHL: ${message}`);
+  return new ApiError(502, 'ghl_error', `GHL could not answer: ${status} ${message}`);
 }
 
 /**
