@@ -48,6 +48,17 @@ export interface SandboxAdmin {
     patch: { startTime?: string; endTime?: string; title?: string; appointmentStatus?: string },
   ): Promise<Appointment>;
   uiDeleteAppointment(id: string): Promise<Appointment>;
+  /**
+   * An install started on GHL's marketplace (not from the app's install link): answers where
+   * GHL would send the installer, `redirectUri?code=…` with no `state`. INSTALL webhooks fire.
+   */
+  marketplaceInstall(input: {
+    redirectUri: string;
+    userType?: 'Location' | 'Company';
+    locationId?: string;
+    locationIds?: string[];
+    scope?: string;
+  }): Promise<{ redirectUrl: string; code: string }>;
 }
 
 export function createAdminClient(baseUrl: string): SandboxAdmin {
@@ -89,5 +100,6 @@ export function createAdminClient(baseUrl: string): SandboxAdmin {
     uiCreateAppointment: (input) => call('POST', '/appointments', input),
     uiUpdateAppointment: (id, patch) => call('PUT', `/appointments/${encodeURIComponent(id)}`, patch),
     uiDeleteAppointment: (id) => call('DELETE', `/appointments/${encodeURIComponent(id)}`),
+    marketplaceInstall: (input) => call('POST', '/oauth/marketplace-install', input),
   };
 }
