@@ -71,13 +71,18 @@ export const envSchema = z
     GHL_OAUTH_REDIRECT_URI: envUrl(/^https?:$/).optional(),
     // GHL's authorisation page host (the sandbox serves a stand-in of its own).
     GHL_MARKETPLACE_URL: envUrl(/^https?:$/).default('https://marketplace.gohighlevel.com'),
-    // Scopes asked for at install (space-separated), as the app is registered with GHL.
+    // Scopes asked for at install (space-separated), as the app is registered with GHL. The
+    // oauth ones let an agency install list its locations and mint each one's token.
     GHL_OAUTH_SCOPES: z
       .string()
       .min(1)
       .default(
-        'calendars.readonly calendars/events.readonly calendars/events.write contacts.readonly contacts.write',
+        'calendars.readonly calendars/events.readonly calendars/events.write contacts.readonly contacts.write oauth.readonly oauth.write',
       ),
+    // How long the `state` of an install begun at /oauth/install stays valid, in seconds.
+    OAUTH_STATE_TTL_SECONDS: envInt(900, { min: 60, max: 86_400 }),
+    // /oauth/install and /oauth/callback requests per minute per client address (shared across processes).
+    OAUTH_CALLBACK_RATE_LIMIT: envInt(20, { min: 1, max: 10_000 }),
     // Requests per window ghl-bridge allows itself per location: a little under GHL's 100 per 10 s.
     GHL_RATE_LIMIT_BURST: envInt(90, { min: 1 }),
     // Length of GHL's burst window in milliseconds (GHL: 10000; the sandbox may scale it down).

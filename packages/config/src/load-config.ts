@@ -62,6 +62,8 @@ function toConfig(e: Env) {
     ghl: {
       apiBaseUrl: e.GHL_API_BASE_URL,
       clientId: e.GHL_CLIENT_ID,
+      // GHL client ids read `<appId>-<suffix>`; /oauth/installedLocations asks for the appId.
+      appId: e.GHL_CLIENT_ID?.split('-')[0],
       clientSecret: e.GHL_CLIENT_SECRET,
       bootstrap: {
         accessToken: e.GHL_ACCESS_TOKEN,
@@ -86,6 +88,10 @@ function toConfig(e: Env) {
         refreshMarginSeconds: e.GHL_TOKEN_REFRESH_MARGIN_SECONDS,
         lockTtlMs: e.GHL_REFRESH_LOCK_TTL_MS,
       },
+    },
+    oauthFlow: {
+      stateTtlSeconds: e.OAUTH_STATE_TTL_SECONDS,
+      callbackRateLimitPerMinute: e.OAUTH_CALLBACK_RATE_LIMIT,
     },
     worker: {
       concurrency: e.WORKER_CONCURRENCY,

@@ -2,10 +2,13 @@ export { defineJob, type JobDefinition, QUEUE_NAMES, type QueueName } from './de
 export { citaSync, citaSyncJobId } from './definitions/cita-sync.js';
 export {
   ghlCalendars,
+  ghlForgetTokens,
   ghlFreeSlots,
+  ghlInstallCompany,
   ghlInstallLocation,
   ghlOauthExchange,
   oauthCodeKey,
+  oauthExchangeJobId,
 } from './definitions/ghl-reads.js';
 export { reconcileAll, reconcileLocation, retentionPrune } from './definitions/maintenance.js';
 export { OUTBOX_SWEEP_EVERY_MS, OUTBOX_SWEEP_SCHEDULER_ID, outboxSweep } from './definitions/outbox-sweep.js';

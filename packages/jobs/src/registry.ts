@@ -1,7 +1,14 @@
 import type { z } from 'zod';
 import type { QueueName } from './define-job.js';
 import { citaSync } from './definitions/cita-sync.js';
-import { ghlCalendars, ghlFreeSlots, ghlInstallLocation, ghlOauthExchange } from './definitions/ghl-reads.js';
+import {
+  ghlCalendars,
+  ghlForgetTokens,
+  ghlFreeSlots,
+  ghlInstallCompany,
+  ghlInstallLocation,
+  ghlOauthExchange,
+} from './definitions/ghl-reads.js';
 import { reconcileAll, reconcileLocation, retentionPrune } from './definitions/maintenance.js';
 import { outboxSweep } from './definitions/outbox-sweep.js';
 import { webhookProcess } from './definitions/webhook-process.js';
@@ -14,6 +21,8 @@ export const jobRegistry = {
   [ghlCalendars.name]: ghlCalendars,
   [ghlFreeSlots.name]: ghlFreeSlots,
   [ghlInstallLocation.name]: ghlInstallLocation,
+  [ghlInstallCompany.name]: ghlInstallCompany,
+  [ghlForgetTokens.name]: ghlForgetTokens,
   [ghlOauthExchange.name]: ghlOauthExchange,
   [reconcileAll.name]: reconcileAll,
   [reconcileLocation.name]: reconcileLocation,

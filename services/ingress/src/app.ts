@@ -10,8 +10,8 @@ import { adminRoutes } from './admin/admin-routes.js';
 import { observeRequests, readQueueGauges } from './admin/observe.js';
 import { docsRoutes } from './docs/docs-routes.js';
 import { installErrorHandling } from './http/errors.js';
+import { oauthRoutes } from './oauth/oauth-routes.js';
 import { healthRoutes } from './routes/health.js';
-import { oauthRoutes } from './routes/oauth.js';
 import { staffApiRoutes } from './routes/staff-api.js';
 import { ghlWebhookRoute } from './webhooks/ghl-webhook-route.js';
 
@@ -79,6 +79,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(oauthRoutes, {
     ghl: config.ghl,
+    oauth: config.oauthFlow,
     redis,
     queuePrefix: config.redis.queuePrefix,
     discovery: ask,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { replayWebhooksSchema } from '../admin/admin-routes.js';
+import { oauthCallbackSchemas } from '../oauth/oauth-routes.js';
 import { freeSlotsSchemas, listCalendarsSchemas } from '../routes/calendars/calendars.js';
 import { cancelCitaSchemas } from '../routes/citas/cancel-cita.js';
 import { createCitaSchemas } from '../routes/citas/create-cita.js';
@@ -7,7 +8,6 @@ import { getCitaSchemas } from '../routes/citas/get-cita.js';
 import { listCitasSchemas } from '../routes/citas/list-citas.js';
 import { updateCitaSchemas } from '../routes/citas/update-cita.js';
 import { locationSettingsSchemas } from '../routes/locations/location-settings.js';
-import { oauthCallbackSchemas } from '../routes/oauth.js';
 import { errorJson } from '../staff/cita-json.js';
 
 export interface RouteSchemas {

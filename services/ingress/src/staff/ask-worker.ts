@@ -10,7 +10,7 @@ import {
   type Queues,
 } from '@ghl-bridge/jobs';
 import type { Logger } from '@ghl-bridge/observability';
-import { QueueEvents } from 'bullmq';
+import { type Job, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { ApiError } from '../http/errors.js';
 import { withDeadline } from '../http/with-deadline.js';
@@ -27,7 +27,7 @@ export interface Discovery {
  * bounded time. Requests for the same thing within a few seconds share one job (and one GHL
  * call); a late answer still lands in the cache for the next request.
  */
-export async function askWorker<Name extends 'ghl.calendars' | 'ghl.free-slots' | 'ghl.oauth-exchange'>(
+export async function askWorker<Name extends 'ghl.calendars' | 'ghl.free-slots'>(
   discovery: Discovery,
   name: Name & JobName,
   payload: JobInput<Name>,
@@ -42,9 +42,18 @@ export async function askWorker<Name extends 'ghl.calendars' | 'ghl.free-slots' 
   ).catch(() => {
     throw new ApiError(503, 'unavailable', 'The job queue is unavailable right now; try again shortly');
   });
-  let result: unknown;
+  const result = await waitForJob(discovery, job);
+  if (isGhlRefusal(result)) throw refusalError(result);
+  return result;
+}
+
+/**
+ * The job's answer, waiting at most the discovery timeout: 504 after that (the job carries on),
+ * 502 when the job failed (its failure names the GHL error kind and GHL's message, never a token).
+ */
+export async function waitForJob(discovery: Discovery, job: Job): Promise<unknown> {
   try {
-    result = await job.waitUntilFinished(discovery.events, discovery.timeoutMs);
+    return await job.waitUntilFinished(discovery.events, discovery.timeoutMs);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (/timed out/i.test(message)) {
@@ -54,11 +63,8 @@ export async function askWorker<Name extends 'ghl.calendars' | 'ghl.free-slots' 
         'GHL did not answer in time; try again shortly (the answer will be cached)',
       );
     }
-    // The worker's failure names the GHL error kind and GHL's own message, never a token.
     throw new ApiError(502, 'ghl_error', `GHL could not answer: ${message}`);
   }
-  if (isGhlRefusal(result)) throw refusalError(result);
-  return result;
 }
 
 /**

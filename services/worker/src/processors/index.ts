@@ -2,6 +2,8 @@ import { processCitaSync } from './cita-sync.js';
 import { processGhlOauthExchange } from './ghl-oauth-exchange.js';
 import { processGhlCalendars, processGhlFreeSlots } from './ghl-reads.js';
 import {
+  processGhlForgetTokens,
+  processGhlInstallCompany,
   processGhlInstallLocation,
   processReconcileAll,
   processReconcileLocation,
@@ -22,6 +24,8 @@ export const processors: Processors = {
   'reconcile.location': processReconcileLocation,
   'retention.prune': processRetentionPrune,
   'ghl.install-location': processGhlInstallLocation,
+  'ghl.install-company': processGhlInstallCompany,
+  'ghl.forget-tokens': processGhlForgetTokens,
   'ghl.oauth-exchange': processGhlOauthExchange,
 };
 
