@@ -15,6 +15,7 @@ export const REDACTED_PATHS = [
   'headers.authorization',
   'headers["x-ghl-signature"]',
   'headers["x-wh-signature"]',
+  'headers["x-ghl-bridge-secret"]',
   '*.headers.authorization',
   'authorization',
   'signature',
