@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { Config } from '@ghl-bridge/config';
@@ -147,14 +148,34 @@ export const oauthRoutes: FastifyPluginAsync<OAuthRouteOptions> = async (app, op
   });
 
   /**
+   * The exchange job of a claimed code. A twin callback (a double click) can get here before the
+   * first has enqueued it; while the first's sealed code is still waiting, it looks again.
+   */
+  async function exchangeJob(pendingId: string) {
+    // Real time, not the app's clock: this bounds a wait, it does not date anything.
+    const deadline = Date.now() + discovery.timeoutMs;
+    for (;;) {
+      const job = await redisStep(
+        discovery.queues['ghl-reads'].getJob(oauthExchangeJobId(pendingId)),
+        discovery.timeoutMs,
+      );
+      if (job) return job;
+      const inFlight = await redisStep(
+        redis.exists(oauthCodeKey(queuePrefix, pendingId)),
+        discovery.timeoutMs,
+      );
+      if (!inFlight || Date.now() > deadline) return undefined;
+      await sleep(TWIN_POLL_MS);
+    }
+  }
+
+  /**
    * The exchange's outcome: installed (200), GHL refused the code (400), still going after the
    * wait (202: a GHL 429 or 5xx is being retried; the callback can be reloaded for the result),
    * or GHL failed for good (502).
    */
   async function answer(reply: FastifyReply, pendingId: string | undefined) {
-    const job = pendingId
-      ? await discovery.queues['ghl-reads'].getJob(oauthExchangeJobId(pendingId))
-      : undefined;
+    const job = pendingId ? await exchangeJob(pendingId) : undefined;
     if (!job)
       throw new ApiError(409, 'code_already_used', 'This authorisation code was used already; install again');
     let result: unknown;
@@ -185,6 +206,9 @@ export const oauthRoutes: FastifyPluginAsync<OAuthRouteOptions> = async (app, op
     });
   }
 };
+
+/** Between a first callback claiming a code and enqueueing its job, a twin request looks a little while. */
+const TWIN_POLL_MS = 50;
 
 /** A Redis step of the callback: bounded, and a 503 (not a 5xx crash) when Redis is away. */
 function redisStep<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
