@@ -129,6 +129,7 @@ describe('operator surface', () => {
       expect(response.json()).toEqual({ replayed: 1, ids: [row.id] });
       const [job] = await queues.webhooks.getJobs(['waiting']);
       if (!job) throw new Error('nothing enqueued');
+      expect(job.data.source).toEqual({ kind: 'app' });
       const deps = {
         db: database.db,
         log: createLogger({ name: 't', level: 'silent' }),
@@ -139,6 +140,27 @@ describe('operator surface', () => {
       expect(await dispatch(job, processors, deps)).toEqual({ outcome: 'processed' });
       const [after] = await database.db.select().from(webhookEvents).where(eq(webhookEvents.id, row.id));
       expect(after).toMatchObject({ status: 'processed', attempts: 9, lastError: null });
+
+      // A workflow event is replayed under its secret's rule, as first delivered.
+      const source = {
+        kind: 'workflow',
+        locationId: 'loc-a',
+        secretId: '4b7f9f3e-5c61-4a8e-9d1e-0a1b2c3d4e5f',
+      };
+      const workflowRow = await failedEvent(database.db);
+      // An hour old, so the CLI test's "since a second ago" leaves it out.
+      await database.db
+        .update(webhookEvents)
+        .set({ source, receivedAt: new Date(Date.now() - 3600_000) })
+        .where(eq(webhookEvents.id, workflowRow.id));
+      await app.inject({
+        method: 'POST',
+        url: '/admin/webhooks/replay',
+        payload: { id: workflowRow.id },
+        headers: bearer,
+      });
+      const replayedJobs = await queues.webhooks.getJobs(['waiting']);
+      expect(replayedJobs.map((j) => j.data.source)).toContainEqual(source);
 
       const bad = await app.inject({
         method: 'POST',

@@ -1,5 +1,5 @@
 import { type Db, webhookEvents } from '@ghl-bridge/db';
-import { enqueue, type Queues } from '@ghl-bridge/jobs';
+import { enqueue, type Queues, webhookSource } from '@ghl-bridge/jobs';
 import { and, eq, gte } from 'drizzle-orm';
 import { z } from 'zod';
 
@@ -59,6 +59,8 @@ export async function replayFailedWebhooks(
         payloadHash: row.payloadHash,
         webhookId: row.webhookId ?? undefined,
         event: row.payload as Record<string, unknown>,
+        // Replayed under the rule of whoever vouched for it first (rows before 0007: GHL's signature).
+        source: webhookSource.parse(row.source ?? { kind: 'app' }),
         receivedAt: row.receivedAt.toISOString(),
       },
       { jobId: `replay-${row.id}-${stamp}` },
