@@ -14,6 +14,10 @@ export const envSchema = z
     // Where ingress listens.
     HOST: z.string().min(1).default('127.0.0.1'),
     PORT: envInt(3000, { min: 0, max: 65535 }),
+    // Longest ingress waits for a request's headers, then for the whole request (body included):
+    // a client that sends slowly or stops mid-request is cut off (408) instead of holding a socket.
+    HTTP_HEADERS_TIMEOUT_MS: envInt(10_000, { min: 100, max: 600_000 }),
+    HTTP_REQUEST_TIMEOUT_MS: envInt(30_000, { min: 100, max: 600_000 }),
 
     // PostgreSQL, the source of truth.
     DATABASE_URL: envUrl(/^postgres(ql)?:$/).default('postgres://postgres@127.0.0.1:5432/ghl_bridge'),
@@ -42,7 +46,8 @@ export const envSchema = z
     GHL_WEBHOOK_RSA_ENABLED: envBoolean(false),
     // Oldest webhook `timestamp` accepted, in seconds; wide enough for GHL's 429 retries (~70 min).
     GHL_WEBHOOK_MAX_AGE_SECONDS: envInt(7200, { min: 60 }),
-    // Shared secret for HMAC-SHA256 on GHL workflow "custom webhooks", which carry no GHL signature.
+    // GHL_LOCATION_ID's workflow secret (X-GHL-Bridge-Secret on workflow "Custom Webhooks"),
+    // stored hashed at start; more locations get theirs from `ghl-bridge workflow-secrets create`.
     GHL_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
 
     // GHL API and the Marketplace app's OAuth client.
@@ -66,13 +71,18 @@ export const envSchema = z
     GHL_OAUTH_REDIRECT_URI: envUrl(/^https?:$/).optional(),
     // GHL's authorisation page host (the sandbox serves a stand-in of its own).
     GHL_MARKETPLACE_URL: envUrl(/^https?:$/).default('https://marketplace.gohighlevel.com'),
-    // Scopes asked for at install (space-separated), as the app is registered with GHL.
+    // Scopes asked for at install (space-separated), as the app is registered with GHL. The
+    // oauth ones let an agency install list its locations and mint each one's token.
     GHL_OAUTH_SCOPES: z
       .string()
       .min(1)
       .default(
-        'calendars.readonly calendars/events.readonly calendars/events.write contacts.readonly contacts.write',
+        'calendars.readonly calendars/events.readonly calendars/events.write contacts.readonly contacts.write oauth.readonly oauth.write',
       ),
+    // How long the `state` of an install begun at /oauth/install stays valid, in seconds.
+    OAUTH_STATE_TTL_SECONDS: envInt(900, { min: 60, max: 86_400 }),
+    // /oauth/install and /oauth/callback requests per minute per client address (shared across processes).
+    OAUTH_CALLBACK_RATE_LIMIT: envInt(20, { min: 1, max: 10_000 }),
     // Requests per window ghl-bridge allows itself per location: a little under GHL's 100 per 10 s.
     GHL_RATE_LIMIT_BURST: envInt(90, { min: 1 }),
     // Length of GHL's burst window in milliseconds (GHL: 10000; the sandbox may scale it down).
@@ -114,6 +124,21 @@ export const envSchema = z
     SHUTDOWN_TIMEOUT_MS: envInt(10_000, { min: 100 }),
   })
   .superRefine((env, context) => {
+    if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
+      context.addIssue({
+        code: 'custom',
+        path: ['HTTP_HEADERS_TIMEOUT_MS'],
+        message: 'must not exceed HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)',
+      });
+    }
+    if (env.GHL_WEBHOOK_SECRET && !env.GHL_LOCATION_ID) {
+      context.addIssue({
+        code: 'custom',
+        path: ['GHL_WEBHOOK_SECRET'],
+        message:
+          "is one location's workflow secret: set GHL_LOCATION_ID too, or create per-location secrets with `pnpm ghl-bridge workflow-secrets create`",
+      });
+    }
     if (env.NODE_ENV === 'production' && !env.TOKEN_ENCRYPTION_KEY) {
       context.addIssue({
         code: 'custom',

@@ -37,7 +37,12 @@ function toConfig(e: Env) {
   return {
     env: e.NODE_ENV,
     log: { level: e.LOG_LEVEL },
-    http: { host: e.HOST, port: e.PORT },
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+    },
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
     redis: { url: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX },
     webhooks: {
@@ -47,12 +52,18 @@ function toConfig(e: Env) {
       rsaPublicKey: e.GHL_WEBHOOK_RSA_PUBLIC_KEY,
       rsaEnabled: e.GHL_WEBHOOK_RSA_ENABLED,
       maxAgeSeconds: e.GHL_WEBHOOK_MAX_AGE_SECONDS,
-      sharedSecret: e.GHL_WEBHOOK_SECRET,
+      // The single location's workflow secret (the schema ensures GHL_LOCATION_ID is set with it).
+      configuredSecret:
+        e.GHL_WEBHOOK_SECRET && e.GHL_LOCATION_ID
+          ? { secret: e.GHL_WEBHOOK_SECRET, locationId: e.GHL_LOCATION_ID }
+          : undefined,
     },
     staffApi: { enqueueTimeoutMs: e.STAFF_ENQUEUE_TIMEOUT_MS },
     ghl: {
       apiBaseUrl: e.GHL_API_BASE_URL,
       clientId: e.GHL_CLIENT_ID,
+      // GHL client ids read `<appId>-<suffix>`; /oauth/installedLocations asks for the appId.
+      appId: e.GHL_CLIENT_ID?.split('-')[0],
       clientSecret: e.GHL_CLIENT_SECRET,
       bootstrap: {
         accessToken: e.GHL_ACCESS_TOKEN,
@@ -77,6 +88,10 @@ function toConfig(e: Env) {
         refreshMarginSeconds: e.GHL_TOKEN_REFRESH_MARGIN_SECONDS,
         lockTtlMs: e.GHL_REFRESH_LOCK_TTL_MS,
       },
+    },
+    oauthFlow: {
+      stateTtlSeconds: e.OAUTH_STATE_TTL_SECONDS,
+      callbackRateLimitPerMinute: e.OAUTH_CALLBACK_RATE_LIMIT,
     },
     worker: {
       concurrency: e.WORKER_CONCURRENCY,

@@ -8,7 +8,12 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config.database.url).toBe('postgres://postgres@127.0.0.1:5432/ghl_bridge');
     expect(config.redis.url).toBe('redis://127.0.0.1:6379');
-    expect(config.http).toEqual({ host: '127.0.0.1', port: 3000 });
+    expect(config.http).toEqual({
+      host: '127.0.0.1',
+      port: 3000,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+    });
     expect(config.webhooks.rsaEnabled).toBe(false);
     expect(config.webhooks.ed25519PublicKey).toContain('BEGIN PUBLIC KEY');
   });
@@ -44,6 +49,14 @@ describe('loadConfig', () => {
   it('never echoes a bad value, which may be a secret', () => {
     expect(() => loadConfig({ GHL_WEBHOOK_SECRET: 'short-secret' })).toThrow(/GHL_WEBHOOK_SECRET/);
     expect(() => loadConfig({ GHL_WEBHOOK_SECRET: 'short-secret' })).not.toThrow(/short-secret/);
+  });
+
+  it("takes GHL_WEBHOOK_SECRET as GHL_LOCATION_ID's workflow secret, and refuses it without a location", () => {
+    const secret = 'workflow-secret-0123456789';
+    expect(() => loadConfig({ GHL_WEBHOOK_SECRET: secret })).toThrow(/GHL_WEBHOOK_SECRET: .*GHL_LOCATION_ID/);
+    const config = loadConfig({ GHL_WEBHOOK_SECRET: secret, GHL_LOCATION_ID: 'loc-1' });
+    expect(config.webhooks.configuredSecret).toEqual({ secret, locationId: 'loc-1' });
+    expect(loadConfig({ GHL_LOCATION_ID: 'loc-1' }).webhooks.configuredSecret).toBeUndefined();
   });
 
   it('treats empty strings as unset and accepts \\n-escaped PEM keys', () => {

@@ -2,9 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger, Metrics } from '@ghl-bridge/observability';
 import type { z } from 'zod';
 import { type RateBudget, waitAfter429 } from './budget/rate-budget.js';
-import { GhlAuthExpiredError, GhlRateLimitedError } from './errors.js';
+import { GhlPermanentError, GhlRateLimitedError } from './errors.js';
 import { GHL_VERSION, type GhlHttp, type GhlRequest, type GhlResponse } from './http/ghl-http.js';
-import { interpretResponse } from './http/interpret-response.js';
+import { ghlMessage, interpretResponse } from './http/interpret-response.js';
 import * as schemas from './schemas.js';
 import type { TokenManager } from './tokens/token-manager.js';
 
@@ -187,25 +187,52 @@ export class GhlClient {
     ).then((r) => r.contact);
   }
 
-  /** Locations where the app is installed, read with the company (agency) token. */
-  installedLocations(companyId: string, appId: string) {
-    const params = { companyId, appId, isInstalled: true };
-    return this.call(
-      companyId,
-      get('oauth/installedLocations', 'GET /oauth/installedLocations', GHL_VERSION.oauth, params),
-      schemas.installedLocationsResponse,
-    ).then((r) => r.locations);
+  /**
+   * Every location where the app is installed under the company, read with the company
+   * (agency) token, page by page (GHL pages with `skip`/`limit`; `count` is the total).
+   */
+  async installedLocations(companyId: string, appId: string): Promise<string[]> {
+    const ids: string[] = [];
+    let fetched = 0;
+    for (let page = 0; page < MAX_LOCATION_PAGES; page++) {
+      const params = { companyId, appId, isInstalled: true, skip: fetched, limit: LOCATIONS_PAGE };
+      const { locations, count } = await this.call(
+        companyId,
+        get('oauth/installedLocations', 'GET /oauth/installedLocations', GHL_VERSION.oauth, params),
+        schemas.installedLocationsResponse,
+      );
+      fetched += locations.length;
+      for (const location of locations) {
+        const id = location._id ?? location.id;
+        if (id && location.isInstalled !== false) ids.push(id);
+      }
+      // GHL may cap a page below our limit: stop on an empty page or once `count` is reached.
+      if (locations.length === 0 || (count !== undefined && fetched >= count)) break;
+    }
+    return [...new Set(ids)];
   }
 
   private async call<T>(resourceId: string, request: GhlRequest, schema: z.ZodType<T>): Promise<T> {
     const grant = await this.deps.tokens.accessToken(resourceId);
     let response = await this.send(resourceId, { ...request, bearer: grant.accessToken });
-    if (response.status === 401) {
+    // A token without the endpoint's scope also gets 401: refreshing cannot add a scope (only
+    // installing again can), so that one fails for good at once, with GHL's message.
+    if (response.status === 401 && !missingScope(response)) {
       // Revoked or expired early: refresh once (only if nobody has yet) and try once more.
       const fresh = await this.deps.tokens.refresh(resourceId, grant.version);
       response = await this.send(resourceId, { ...request, bearer: fresh.accessToken });
-      if (response.status === 401) throw new GhlAuthExpiredError(`${request.endpoint}: 401 after a refresh`);
+      // A fresh token refused too: retrying would only refresh again and again.
+      if (response.status === 401)
+        throw new GhlPermanentError(
+          401,
+          `${request.endpoint}: 401 after a refresh: ${ghlMessage(response.body).message}`,
+        );
     }
+    if (response.status === 401 && missingScope(response))
+      throw new GhlPermanentError(
+        401,
+        `${request.endpoint}: ${ghlMessage(response.body).message} (install the app again with this scope)`,
+      );
     return interpretResponse(request, response, schema);
   }
 
@@ -221,7 +248,11 @@ export class GhlClient {
     metrics.budgetRemaining.set({ location: resourceId }, decision.remaining);
     if (decision.waitMs > 0) await sleep(decision.waitMs);
     const response = await this.deps.http(request);
-    metrics.calls.inc({ endpoint: request.endpoint, status: String(response.status), location: resourceId });
+    metrics.calls.inc({
+      endpoint: request.endpoint,
+      status: statusLabel(response.status),
+      location: resourceId,
+    });
     await budget.observe(resourceId, response.headers, decision.slot);
     log.debug(
       {
@@ -261,3 +292,15 @@ function write(
 }
 
 const enc = encodeURIComponent;
+
+/** Locations asked for per installedLocations page, and a bound on the pages (100,000 locations). */
+const LOCATIONS_PAGE = 100;
+const MAX_LOCATION_PAGES = 1000;
+
+/** GHL's 401 for a token that lacks the endpoint's scope, as opposed to an expired or revoked one. */
+const missingScope = (response: GhlResponse) =>
+  /not authorized for this scope/i.test(ghlMessage(response.body).message);
+
+/** A metric label from a fixed set: HTTP's status codes, anything else `other`. */
+const statusLabel = (status: number) =>
+  Number.isInteger(status) && status >= 100 && status <= 599 ? String(status) : 'other';

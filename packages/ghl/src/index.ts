@@ -10,7 +10,7 @@ export {
   type GhlRequest,
   type GhlResponse,
 } from './http/ghl-http.js';
-export { GhlInstalls } from './install.js';
+export { GhlInstalls, type InstalledFromCode } from './install.js';
 export { OAuthApi } from './oauth-api.js';
 export { type RunGhlJobOptions, runGhlJob } from './queue/run-ghl-job.js';
 export type { GhlAppointmentWrite, GhlBlockedSlot, GhlCalendar, GhlCalendarEvent } from './schemas.js';

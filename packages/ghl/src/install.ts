@@ -1,6 +1,16 @@
+import { GhlPermanentError } from './errors.js';
 import type { OAuthApi } from './oauth-api.js';
 import type { AccessTokenCache } from './tokens/access-token-cache.js';
 import type { TokenStore } from './tokens/token-store.js';
+
+export interface InstalledFromCode {
+  /** The location (Location token) or the company (Company token) the tokens were stored for. */
+  resourceId: string;
+  userType: 'Location' | 'Company';
+  companyId?: string | undefined;
+  /** The locations the install covers (for a Company token: those the agency approved). */
+  approvedLocations: string[];
+}
 
 /** The install flow's pieces: called by the OAuth callback route and the INSTALL/UNINSTALL webhooks. */
 export class GhlInstalls {
@@ -11,16 +21,21 @@ export class GhlInstalls {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Exchanges an authorisation code and stores the tokens; returns the location or company id. */
-  async installFromCode(
-    code: string,
-    userType: 'Location' | 'Company',
-    redirectUri?: string,
-  ): Promise<string> {
-    const response = await this.oauth.exchangeCode(code, userType, redirectUri);
+  /**
+   * Exchanges an authorisation code and stores the tokens. Who installed comes from GHL's
+   * answer: a Location token is stored for its location; a Company token (an agency admin's
+   * install, bulk or not) for its company, with the locations it approved, each of which still
+   * needs its own location token.
+   */
+  async installFromCode(code: string, redirectUri?: string): Promise<InstalledFromCode> {
+    const response = await this.oauth.exchangeCode(code, redirectUri);
+    const userType = response.userType ?? (response.locationId ? 'Location' : 'Company');
     const resourceId = userType === 'Location' ? response.locationId : response.companyId;
     if (!resourceId)
-      throw new Error(`GHL's token answer names no ${userType === 'Location' ? 'locationId' : 'companyId'}`);
+      throw new GhlPermanentError(
+        200,
+        `GHL's token answer names no ${userType === 'Location' ? 'locationId' : 'companyId'}`,
+      );
     await this.store.save({
       resourceId,
       userType,
@@ -31,7 +46,12 @@ export class GhlInstalls {
       scopes: response.scope,
     });
     await this.cache.drop(resourceId);
-    return resourceId;
+    return {
+      resourceId,
+      userType,
+      companyId: response.companyId,
+      approvedLocations: userType === 'Company' ? (response.approvedLocations ?? []) : [resourceId],
+    };
   }
 
   /**
@@ -51,6 +71,11 @@ export class GhlInstalls {
       // The access token's age is unknown: treat it as short-lived; a 401 refreshes it anyway.
       expiresAt: new Date(this.now() + 3600_000),
     });
+  }
+
+  /** After an UNINSTALL committed (the stored tokens are gone): no cached access token either. */
+  async forgetCachedToken(resourceId: string): Promise<void> {
+    await this.cache.drop(resourceId);
   }
 
   async uninstall(resourceId: string): Promise<void> {

@@ -19,13 +19,12 @@ export class OAuthApi {
     private readonly credentials: OAuthClientCredentials | undefined,
   ) {}
 
-  exchangeCode(code: string, userType: 'Location' | 'Company', redirectUri?: string): Promise<TokenResponse> {
-    return this.token({
-      grant_type: 'authorization_code',
-      code,
-      user_type: userType,
-      redirect_uri: redirectUri,
-    });
+  /**
+   * Exchanges an installer's code. No `user_type`: who installed decides the token type, and
+   * the answer's `userType` says which it is (GHL's redirect carries only the code).
+   */
+  exchangeCode(code: string, redirectUri?: string): Promise<TokenResponse> {
+    return this.token({ grant_type: 'authorization_code', code, redirect_uri: redirectUri });
   }
 
   refresh(refreshToken: string, userType: 'Location' | 'Company'): Promise<TokenResponse> {

@@ -9,9 +9,12 @@ export const tokenResponse = z.looseObject({
   expires_in: z.number().positive(),
   refresh_token: z.string().min(1).optional(),
   scope: z.string().optional(),
+  // Who installed: a sub-account user (Location) or an agency admin (Company, even for one location).
   userType: z.enum(['Location', 'Company']).optional(),
   locationId: z.string().optional(),
   companyId: z.string().optional(),
+  // Company tokens: the locations the agency approved (each needs its own location token).
+  approvedLocations: z.array(z.string()).optional(),
   userId: z.string().optional(),
 });
 export type TokenResponse = z.infer<typeof tokenResponse>;

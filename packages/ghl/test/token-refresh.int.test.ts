@@ -4,7 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { type RunningSandbox, startSandbox } from '@ghl-bridge/ghl-sandbox';
 import { test } from '@ghl-bridge/testing';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { GhlNeedsReauthError, GhlRateLimitedError } from '../src/index.js';
+import {
+  GhlNeedsReauthError,
+  GhlPermanentError,
+  GhlRateLimitedError,
+  GhlTransientError,
+} from '../src/index.js';
 import { capturedLogs, ghlFor, sandboxConfig } from './rig.js';
 
 let sandbox: RunningSandbox;
@@ -222,7 +227,7 @@ describe('token refresh', () => {
     await sandbox.admin.clearFaults();
   }, 20_000);
 
-  test('an INSTALL under an agency whose token we hold mints the location token', async ({
+  test('an INSTALL under an agency waits (a transient error) until the company token exists, then mints', async ({
     config,
     database,
     redis,
@@ -233,15 +238,52 @@ describe('token refresh', () => {
     const location = seeded.locations[0];
     if (!location) throw new Error('no location');
     await sandbox.admin.seed({ calendars: [{ locationId: location.id }] });
-    expect(await rig.tokens.installFromCompany(location.companyId, location.id)).toBe(false);
+    await sandbox.admin.install(location.id);
+    await expect(rig.tokens.installFromCompany(location.companyId, location.id)).rejects.toBeInstanceOf(
+      GhlTransientError,
+    );
     await storeCompanyToken(rig, location.companyId);
-    expect(await rig.tokens.installFromCompany(location.companyId, location.id)).toBe(true);
+    expect(await rig.tokens.installFromCompany(location.companyId, location.id)).toBe('minted');
+    expect(await rig.tokens.installFromCompany(location.companyId, location.id)).toBe('present');
     expect(await rig.store.get(location.id)).toMatchObject({
       userType: 'Location',
       companyId: location.companyId,
       status: 'active',
     });
     expect(await rig.client.listCalendars(location.id)).toHaveLength(1);
+  });
+
+  test("a token missing the endpoint's scope fails for good with GHL's 401, without refreshing", async ({
+    config,
+    database,
+    redis,
+  }) => {
+    const rig = ghlFor(sandboxConfig(config, sandbox), database.db, redis);
+    const seeded = await sandbox.admin.seed({ locations: [{}] });
+    const locationId = seeded.locations[0]?.id ?? '';
+    const [calendarId = ''] = (await sandbox.admin.seed({ calendars: [{ locationId }] })).calendars;
+    // Installed with calendars.readonly only: the events endpoints need calendars/events.readonly.
+    const { code } = await sandbox.admin.marketplaceInstall({
+      redirectUri: 'https://bridge.example.com/oauth/callback',
+      locationId,
+      scope: 'calendars.readonly',
+    });
+    expect(await rig.installs.installFromCode(code)).toMatchObject({
+      resourceId: locationId,
+      userType: 'Location',
+    });
+    expect(await rig.client.listCalendars(locationId)).toHaveLength(1);
+    const refreshesBefore = await sandbox.admin.counter('oauth.refresh');
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const failure = rig.client.listEvents(locationId, { calendarId, startMs: 0, endMs: 1 });
+      await expect(failure).rejects.toBeInstanceOf(GhlPermanentError);
+      await expect(failure).rejects.toMatchObject({
+        status: 401,
+        ghlMessage: expect.stringMatching(/scope/),
+      });
+    }
+    expect(await sandbox.admin.counter('oauth.refresh')).toBe(refreshesBefore);
+    expect(await rig.store.get(locationId)).toMatchObject({ status: 'active' });
   });
 
   test('a 429 from /oauth/token is a wait (rate limited), not a failure, and the next try refreshes', async ({

@@ -3,10 +3,13 @@ export { citaSync, citaSyncJobId } from './definitions/cita-sync.js';
 export { contactFetch, contactFetchJobId } from './definitions/contact-fetch.js';
 export {
   ghlCalendars,
+  ghlForgetTokens,
   ghlFreeSlots,
+  ghlInstallCompany,
   ghlInstallLocation,
   ghlOauthExchange,
   oauthCodeKey,
+  oauthExchangeJobId,
 } from './definitions/ghl-reads.js';
 export {
   reconcileAll,
@@ -15,8 +18,9 @@ export {
   retentionPrune,
 } from './definitions/maintenance.js';
 export { OUTBOX_SWEEP_EVERY_MS, OUTBOX_SWEEP_SCHEDULER_ID, outboxSweep } from './definitions/outbox-sweep.js';
-export { webhookProcess } from './definitions/webhook-process.js';
+export { type WebhookSource, webhookProcess, webhookSource } from './definitions/webhook-process.js';
 export { type CalendarSummary, DiscoveryCache, type FreeSlotsQuery } from './discovery-cache.js';
+export { type GhlRefusal, isGhlRefusal } from './ghl-refusal.js';
 export { sha256Hex, webhookJobId } from './job-ids.js';
 export {
   closeQueues,
@@ -28,9 +32,16 @@ export {
 } from './queues.js';
 export {
   isJobName,
+  type JobInput,
   type JobName,
   type JobPayload,
   type JobRegistry,
   jobRegistry,
   jobsOfQueue,
 } from './registry.js';
+export {
+  isWorkflowEventType,
+  KNOWN_WEBHOOK_TYPES,
+  WORKFLOW_EVENT_TYPES,
+  webhookTypeLabel,
+} from './webhook-types.js';

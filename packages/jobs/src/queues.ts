@@ -2,7 +2,7 @@ import { type Job, type JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { QUEUE_NAMES, type QueueName } from './define-job.js';
 import { reconcileDedupId } from './definitions/maintenance.js';
-import { type JobName, type JobPayload, jobRegistry } from './registry.js';
+import { type JobInput, type JobName, jobRegistry } from './registry.js';
 
 export type Queues = Record<QueueName, Queue>;
 
@@ -24,7 +24,7 @@ export async function closeQueues(queues: Queues): Promise<void> {
 export async function enqueue<Name extends JobName>(
   queues: Queues,
   name: Name,
-  payload: JobPayload<Name>,
+  payload: JobInput<Name>,
   options: Pick<JobsOptions, 'jobId' | 'delay' | 'priority' | 'deduplication'> = {},
 ): Promise<Job> {
   const definition = jobRegistry[name];
@@ -41,7 +41,7 @@ export async function scheduleEvery<Name extends JobName>(
   name: Name,
   schedulerId: string,
   everyMs: number,
-  payload: JobPayload<Name>,
+  payload: JobInput<Name>,
 ): Promise<void> {
   const definition = jobRegistry[name];
   const { attempts, backoff, removeOnComplete, removeOnFail } = definition.options;

@@ -2,7 +2,14 @@ import type { z } from 'zod';
 import type { QueueName } from './define-job.js';
 import { citaSync } from './definitions/cita-sync.js';
 import { contactFetch } from './definitions/contact-fetch.js';
-import { ghlCalendars, ghlFreeSlots, ghlInstallLocation, ghlOauthExchange } from './definitions/ghl-reads.js';
+import {
+  ghlCalendars,
+  ghlForgetTokens,
+  ghlFreeSlots,
+  ghlInstallCompany,
+  ghlInstallLocation,
+  ghlOauthExchange,
+} from './definitions/ghl-reads.js';
 import { reconcileAll, reconcileLocation, retentionPrune } from './definitions/maintenance.js';
 import { outboxSweep } from './definitions/outbox-sweep.js';
 import { webhookProcess } from './definitions/webhook-process.js';
@@ -16,6 +23,8 @@ export const jobRegistry = {
   [ghlCalendars.name]: ghlCalendars,
   [ghlFreeSlots.name]: ghlFreeSlots,
   [ghlInstallLocation.name]: ghlInstallLocation,
+  [ghlInstallCompany.name]: ghlInstallCompany,
+  [ghlForgetTokens.name]: ghlForgetTokens,
   [ghlOauthExchange.name]: ghlOauthExchange,
   [reconcileAll.name]: reconcileAll,
   [reconcileLocation.name]: reconcileLocation,
@@ -25,6 +34,8 @@ export const jobRegistry = {
 export type JobRegistry = typeof jobRegistry;
 export type JobName = keyof JobRegistry;
 export type JobPayload<Name extends JobName> = z.infer<JobRegistry[Name]['schema']>;
+/** What a producer passes: the payload before its schema's defaults are applied. */
+export type JobInput<Name extends JobName> = z.input<JobRegistry[Name]['schema']>;
 
 export function jobsOfQueue(queue: QueueName): JobName[] {
   return (Object.keys(jobRegistry) as JobName[]).filter((name) => jobRegistry[name].queue === queue);

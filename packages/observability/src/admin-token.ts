@@ -11,10 +11,16 @@ export function hasAdminToken(authorization: string | undefined, token: string |
   return given !== undefined && timingSafeEqual(digest(given), digest(token));
 }
 
+/**
+ * The credential in `<scheme> <value>`: exactly one value, no other text. `Bearer <token> junk`
+ * is not the token (RFC 6750's token68 has no spaces), so it is refused rather than truncated.
+ */
 function presented(header: string): string | undefined {
-  const [scheme, value = ''] = header.split(' ', 2);
-  if (scheme?.toLowerCase() === 'bearer') return value.trim();
-  if (scheme?.toLowerCase() !== 'basic') return undefined;
+  const match = /^(\S+) +(\S+)$/.exec(header.trim());
+  if (!match) return undefined;
+  const [, scheme = '', value = ''] = match;
+  if (scheme.toLowerCase() === 'bearer') return value;
+  if (scheme.toLowerCase() !== 'basic') return undefined;
   const decoded = Buffer.from(value, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   return colon >= 0 && decoded.slice(0, colon) === 'admin' ? decoded.slice(colon + 1) : undefined;

@@ -10,8 +10,8 @@ import { adminRoutes } from './admin/admin-routes.js';
 import { observeRequests, readQueueGauges } from './admin/observe.js';
 import { docsRoutes } from './docs/docs-routes.js';
 import { installErrorHandling } from './http/errors.js';
+import { oauthRoutes } from './oauth/oauth-routes.js';
 import { healthRoutes } from './routes/health.js';
-import { oauthRoutes } from './routes/oauth.js';
 import { staffApiRoutes } from './routes/staff-api.js';
 import { ghlWebhookRoute } from './webhooks/ghl-webhook-route.js';
 
@@ -45,12 +45,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     bodyLimit: config.webhooks.bodyLimitBytes,
+    // A client that sends its headers or body slowly, or stops halfway, is answered 408 and cut
+    // off instead of holding a socket open for ever (Fastify's default is no request timeout).
+    requestTimeout: config.http.requestTimeoutMs,
+    http: {
+      headersTimeout: config.http.headersTimeoutMs,
+      // Node checks these timeouts on this period (30 s by default): check often enough to honour them.
+      connectionsCheckingInterval: Math.min(1000, config.http.headersTimeoutMs),
+    },
   });
   installErrorHandling(app);
   observeRequests(app, metrics);
   await app.register(healthRoutes, { checks: readiness });
   await app.register(docsRoutes);
-  await app.register(ghlWebhookRoute, { webhooks: config.webhooks, queues, now, metrics });
+  await app.register(ghlWebhookRoute, { webhooks: config.webhooks, queues, db, now, metrics });
   await app.register(adminRoutes, {
     db,
     queues,
@@ -71,6 +79,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(oauthRoutes, {
     ghl: config.ghl,
+    oauth: config.oauthFlow,
     redis,
     queuePrefix: config.redis.queuePrefix,
     discovery: ask,

@@ -1,5 +1,5 @@
 import { loadConfig } from '@ghl-bridge/config';
-import { createDatabase } from '@ghl-bridge/db';
+import { createDatabase, registerConfiguredWorkflowSecret } from '@ghl-bridge/db';
 import { closeQueues, createQueues } from '@ghl-bridge/jobs';
 import { createLogger, createMetrics, onShutdownSignal } from '@ghl-bridge/observability';
 import { Redis } from 'ioredis';
@@ -16,6 +16,16 @@ redis.on('error', (error) => log.warn({ err: error }, 'redis connection error'))
 const queues = createQueues(redis, config.redis.queuePrefix);
 for (const queue of Object.values(queues))
   queue.on('error', (error) => log.warn({ err: error }, 'queue error'));
+
+const { configuredSecret } = config.webhooks;
+if (configuredSecret) {
+  // GHL_WEBHOOK_SECRET is GHL_LOCATION_ID's workflow secret: stored hashed, like the bootstrap tokens.
+  const outcome = await registerConfiguredWorkflowSecret(database.db, configuredSecret);
+  const { locationId } = configuredSecret;
+  if (outcome === 'revoked_by_operator')
+    log.warn({ locationId }, 'GHL_WEBHOOK_SECRET was revoked with the CLI; it stays refused (set a new one)');
+  else log.info({ locationId, outcome }, 'GHL_WEBHOOK_SECRET registered as the location workflow secret');
+}
 
 const discovery = createDiscovery(config.redis.url, redis, config.redis.queuePrefix, config.discovery, log);
 

@@ -54,6 +54,10 @@ describe('operator surface', () => {
         {},
         { authorization: `Bearer ${secret}` },
         { authorization: 'Bearer wrong-token-wrong-token-wrong' },
+        // The right token followed by anything else is not the token.
+        { authorization: `Bearer ${TOKEN} junk` },
+        { authorization: `Bearer ${TOKEN}\tjunk` },
+        { authorization: `Basic ${Buffer.from(`admin:${TOKEN}`).toString('base64')} junk` },
       ]) {
         const response = await app.inject({ method: 'GET', url: '/admin/queues', headers });
         expect(response.statusCode).toBe(401);
@@ -125,6 +129,7 @@ describe('operator surface', () => {
       expect(response.json()).toEqual({ replayed: 1, ids: [row.id] });
       const [job] = await queues.webhooks.getJobs(['waiting']);
       if (!job) throw new Error('nothing enqueued');
+      expect(job.data.source).toEqual({ kind: 'app' });
       const deps = {
         db: database.db,
         log: createLogger({ name: 't', level: 'silent' }),
@@ -136,6 +141,27 @@ describe('operator surface', () => {
       const [after] = await database.db.select().from(webhookEvents).where(eq(webhookEvents.id, row.id));
       expect(after).toMatchObject({ status: 'processed', attempts: 9, lastError: null });
 
+      // A workflow event is replayed under its secret's rule, as first delivered.
+      const source = {
+        kind: 'workflow',
+        locationId: 'loc-a',
+        secretId: '4b7f9f3e-5c61-4a8e-9d1e-0a1b2c3d4e5f',
+      };
+      const workflowRow = await failedEvent(database.db);
+      // An hour old, so the CLI test's "since a second ago" leaves it out.
+      await database.db
+        .update(webhookEvents)
+        .set({ source, receivedAt: new Date(Date.now() - 3600_000) })
+        .where(eq(webhookEvents.id, workflowRow.id));
+      await app.inject({
+        method: 'POST',
+        url: '/admin/webhooks/replay',
+        payload: { id: workflowRow.id },
+        headers: bearer,
+      });
+      const replayedJobs = await queues.webhooks.getJobs(['waiting']);
+      expect(replayedJobs.map((j) => j.data.source)).toContainEqual(source);
+
       const bad = await app.inject({
         method: 'POST',
         url: '/admin/webhooks/replay',
@@ -143,6 +169,24 @@ describe('operator surface', () => {
         headers: bearer,
       });
       expect(bad.statusCode).toBe(400);
+      // Nothing PostgreSQL cannot take gets to it: each of these is a 400, never a 500.
+      for (const payload of [
+        { since: '0000-01-01T00:00:00Z' },
+        { since: '2026-11-28T00:00:00Z\u0000' },
+        { since: '\u0000' },
+        { id: 2 ** 64 },
+        { id: 1.5 },
+        'null\u0000',
+      ]) {
+        const refused = await app.inject({
+          method: 'POST',
+          url: '/admin/webhooks/replay',
+          payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
+          headers: { ...bearer, 'content-type': 'application/json' },
+        });
+        expect(refused.statusCode, JSON.stringify(payload)).toBe(400);
+        expect(refused.json()).toMatchObject({ error: expect.any(String), message: expect.any(String) });
+      }
     } finally {
       await close();
     }
@@ -169,6 +213,13 @@ describe('operator surface', () => {
       expect(await runOpsCommand('tokens', ['status'], { db: database.db, queues }, io)).toBe(0);
       expect(out.join('')).toContain('no GHL tokens stored');
       expect(await runOpsCommand('webhooks', ['replay'], { db: database.db, queues }, io)).toBe(2);
+      for (const args of [
+        ['--since', '0000-01-01T00:00:00Z'],
+        ['--since=-100000-01-01T00:00:00Z'],
+        ['--id', '99999999999999999999'],
+        ['--id', '1e3'],
+      ])
+        expect(await runOpsCommand('webhooks', ['replay', ...args], { db: database.db, queues }, io)).toBe(2);
       expect(out.join('')).toContain('ERR webhooks replay needs exactly one of');
     } finally {
       await close();

@@ -52,11 +52,15 @@ async function stack(
         },
       })
     : [];
-  const { secret } = await createApiKey(database.db, { name: 'rv3', locationIds: [location.locationId] });
+  const { secret } = await createApiKey(database.db, {
+    name: 'rv3',
+    locationIds: [location.locationId, 'loc-not-installed'],
+  });
   const get = (url: string) =>
     ingress.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${secret}` } });
   return {
     get,
+    queues: ingress.queues,
     async close() {
       await Promise.all(workers.map((w) => w.close()));
       await ingress.close();
@@ -144,6 +148,53 @@ describe('calendar discovery', () => {
       expect(response.statusCode).toBe(504);
       expect(response.json()).toEqual({ error: 'timeout', message: expect.any(String) });
       expect(Date.now() - started).toBeLessThan(4500);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('GHL refusing what was asked', () => {
+  test('an unknown calendar or one of another location is a 404, and no failed job', async ({
+    config,
+    database,
+    redis,
+  }) => {
+    const other = await sandboxLocation(sandbox);
+    const s = await stack({ config, database, redis });
+    try {
+      const start = Date.now() + 86_400_000;
+      const range = `location_id=${location.locationId}&start=${start}&end=${start + 86_400_000}&timezone=UTC`;
+      for (const calendarId of ['no-such-calendar', other.calendarId]) {
+        const response = await s.get(`/api/ghl/calendars/${calendarId}/free-slots?${range}`);
+        expect(response.statusCode).toBe(404);
+        expect(response.json()).toEqual({ error: 'not_found', message: expect.any(String) });
+        expect(response.json().message).not.toContain(other.locationId);
+      }
+      expect(await s.queues['ghl-reads'].getFailedCount()).toBe(0);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('a location ghl-bridge has no GHL tokens for is a 409; GHL failing itself is a 502', async ({
+    config,
+    database,
+    redis,
+  }) => {
+    const s = await stack({ config, database, redis });
+    try {
+      const missing = await s.get('/api/ghl/calendars/?location_id=loc-not-installed');
+      expect(missing.statusCode).toBe(409);
+      expect(missing.json()).toMatchObject({ error: 'ghl_not_connected' });
+      await sandbox.admin.addFault({ route: 'GET /calendars/', errorRate: 1, status: 503 });
+      try {
+        const down = await s.get(`/api/ghl/calendars/?location_id=${location.locationId}&refresh=1`);
+        expect(down.statusCode).toBe(502);
+        expect(down.json()).toMatchObject({ error: 'ghl_error' });
+      } finally {
+        await sandbox.admin.clearFaults();
+      }
     } finally {
       await s.close();
     }

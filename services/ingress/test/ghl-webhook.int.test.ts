@@ -140,6 +140,16 @@ describe('POST /api/webhooks/ghl/', () => {
         request: (keys) => ({ payload: '[1]', headers: signWebhook('[1]', keys) }),
       },
       {
+        // Redis's Lua JSON decoder refuses this; a 429 would make GHL resend it for an hour.
+        name: 'a body nested 5,000 levels deep, correctly signed',
+        status: 400,
+        error: 'too_deep',
+        request: (keys) => {
+          const deep = `{"type":"AppointmentCreate","x":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+          return { payload: deep, headers: signWebhook(deep, keys) };
+        },
+      },
+      {
         name: 'a body over 1 MiB',
         status: 413,
         error: 'payload_too_large',

@@ -1,78 +1,135 @@
-import { createHmac } from 'node:crypto';
-import { loadConfig } from '@ghl-bridge/config';
-import { sha256Hex } from '@ghl-bridge/jobs';
-import { test, testEnv } from '@ghl-bridge/testing';
+import {
+  createWorkflowSecret,
+  listWorkflowSecrets,
+  registerConfiguredWorkflowSecret,
+  revokeWorkflowSecret,
+} from '@ghl-bridge/db';
+import { appointmentEvent, contactEvent, test } from '@ghl-bridge/testing';
 import { describe, expect } from 'vitest';
+import { runWorkflowSecretsCommand } from '../src/cli/workflow-secrets-command.js';
 import { startTestApp } from './test-app.js';
 
 const URL = '/api/webhooks/ghl/workflow';
-const SECRET = 'workflow-secret-for-tests-0123456789';
-const body = JSON.stringify({
-  type: 'WorkflowAppointmentBooked',
-  calendar: { appointmentId: 'a1' },
-  locationId: 'loc1',
-});
-const hmac = (payload: string, secret = SECRET) => createHmac('sha256', secret).update(payload).digest('hex');
 
-describe('POST /api/webhooks/ghl/workflow (GHL workflow custom webhooks)', () => {
-  test('accepts a body with a valid HMAC-SHA256 under GHL_WEBHOOK_SECRET, hex or base64', async ({
+function post(app: Awaited<ReturnType<typeof startTestApp>>['app'], body: unknown, secret?: string) {
+  return app.inject({
+    method: 'POST',
+    url: URL,
+    payload: typeof body === 'string' ? body : JSON.stringify(body),
+    headers: { 'content-type': 'application/json', ...(secret ? { 'x-ghl-bridge-secret': secret } : {}) },
+  });
+}
+
+describe('POST /api/webhooks/ghl/workflow (GHL workflow Custom Webhooks, one location per secret)', () => {
+  test('the CLI makes a secret, shows it once, and a workflow body with it is stored for its location', async ({
+    config,
     database,
-    queuePrefix,
   }) => {
-    const config = loadConfig(
-      testEnv({ DATABASE_URL: database.url, QUEUE_PREFIX: queuePrefix, GHL_WEBHOOK_SECRET: SECRET }),
-    );
+    const out: string[] = [];
+    const io = { out: (t: string) => void out.push(t), err: (t: string) => void out.push(t) };
+    expect(
+      await runWorkflowSecretsCommand(database.db, ['create', '--location', 'loc-a', '--name', 'citas'], io),
+    ).toBe(0);
+    const secret = /\n(ghlw_\S+)\n$/.exec(out.join(''))?.[1] ?? '';
+    expect(secret).toMatch(/^ghlw_/);
+    out.length = 0;
+    expect(await runWorkflowSecretsCommand(database.db, ['list'], io)).toBe(0);
+    expect(out.join('')).toContain('[loc-a]  active');
+    expect(out.join('')).not.toContain(secret);
+    const [row] = await listWorkflowSecrets(database.db);
+
     const { app, queues, close } = await startTestApp({ config });
     try {
-      const hex = await app.inject({
-        method: 'POST',
-        url: URL,
-        payload: body,
-        headers: { 'content-type': 'application/json', 'x-ghl-bridge-signature': `sha256=${hmac(body)}` },
-      });
-      expect(hex.statusCode).toBe(200);
-      expect(hex.json().jobId).toBe(`body-${sha256Hex(body)}`);
-      const base64 = Buffer.from(hmac(body), 'hex').toString('base64');
-      const again = await app.inject({
-        method: 'POST',
-        url: `${URL}/`,
-        payload: body,
-        headers: { 'content-type': 'application/json', 'x-ghl-bridge-signature': base64 },
-      });
-      expect(again.statusCode).toBe(200);
-      expect(await queues.webhooks.count()).toBe(1);
+      // GHL's workflow bodies are whatever the action builds; this one leaves locationId out.
+      const { locationId: _, ...withoutLocation } = appointmentEvent({ type: 'AppointmentUpdate' });
+      const response = await post(app, withoutLocation, secret);
+      expect(response.statusCode).toBe(200);
+      const [job] = await queues.webhooks.getJobs(['waiting']);
+      expect(job?.data.event.locationId).toBe('loc-a');
+      expect(job?.data.source).toEqual({ kind: 'workflow', locationId: 'loc-a', secretId: row?.id });
+      expect(JSON.stringify(job?.data)).not.toContain(secret);
+      // Its webhookId is the workflow author's: namespaced so it cannot shadow another location's.
+      expect(job?.data.webhookId).toBe(`workflow:loc-a:${withoutLocation.webhookId}`);
+
+      const sameLocation = contactEvent('ContactUpdate', { locationId: 'loc-a' });
+      expect((await post(app, sameLocation, secret)).statusCode).toBe(200);
+      expect(await queues.webhooks.count()).toBe(2);
     } finally {
       await close();
     }
   });
 
-  test('refuses a wrong or missing HMAC, a GHL signature instead, and everything when no secret is configured', async ({
+  test('no, unknown or revoked secret: 401; another location: 403; INSTALL and other types: 422; nothing stored', async ({
     config,
     database,
-    queuePrefix,
   }) => {
-    const withSecret = loadConfig(
-      testEnv({ DATABASE_URL: database.url, QUEUE_PREFIX: queuePrefix, GHL_WEBHOOK_SECRET: SECRET }),
-    );
-    for (const [cfg, headers] of [
-      [withSecret, { 'x-ghl-bridge-signature': hmac(body, 'another-secret-entirely-000000') }],
-      [withSecret, {}],
-      [config, { 'x-ghl-bridge-signature': hmac(body) }],
-    ] as const) {
-      const { app, queues, close } = await startTestApp({ config: cfg });
-      try {
-        const response = await app.inject({
-          method: 'POST',
-          url: URL,
-          payload: body,
-          headers: { 'content-type': 'application/json', ...headers },
-        });
+    const { workflowSecret, secret } = await createWorkflowSecret(database.db, {
+      locationId: 'loc-a',
+      name: 'a',
+    });
+    const revoked = await createWorkflowSecret(database.db, { locationId: 'loc-a', name: 'old' });
+    expect(await revokeWorkflowSecret(database.db, revoked.workflowSecret.id)).toBe(true);
+    const { app, queues, close } = await startTestApp({ config });
+    try {
+      const event = appointmentEvent({ locationId: 'loc-a' });
+      for (const [secretSent, error] of [
+        [undefined, 'invalid_secret'],
+        [`${secret}x`, 'invalid_secret'],
+        [revoked.secret, 'invalid_secret'],
+        ['x'.repeat(5000), 'invalid_secret'],
+      ] as const) {
+        const response = await post(app, event, secretSent);
         expect(response.statusCode).toBe(401);
-        expect(response.json()).toEqual({ error: 'invalid_signature', message: expect.any(String) });
-        expect(await queues.webhooks.count()).toBe(0);
-      } finally {
-        await close();
+        expect(response.json()).toEqual({ error, message: expect.any(String) });
       }
+      const elsewhere = await post(app, appointmentEvent({ locationId: 'loc-b' }), secret);
+      expect(elsewhere.statusCode).toBe(403);
+      expect(elsewhere.json()).toMatchObject({ error: 'wrong_location' });
+      expect(elsewhere.body).not.toContain('loc-b');
+      for (const type of ['INSTALL', 'UNINSTALL', 'OpportunityCreate', 42]) {
+        const response = await post(app, { type, locationId: 'loc-a', companyId: 'c' }, secret);
+        expect(response.statusCode).toBe(422);
+        expect(response.json()).toMatchObject({ error: 'unsupported_event_type' });
+      }
+      const deep = `{"type":"ContactUpdate","x":${'['.repeat(100)}${']'.repeat(100)}}`;
+      const tooDeep = await post(app, deep, secret);
+      expect(tooDeep.statusCode).toBe(400);
+      expect(tooDeep.json()).toMatchObject({ error: 'too_deep' });
+      expect(await queues.webhooks.count()).toBe(0);
+      expect(workflowSecret.locationId).toBe('loc-a');
+    } finally {
+      await close();
+    }
+  });
+
+  test('GHL_WEBHOOK_SECRET becomes the location secret at start; a new value replaces it; a revoked one stays revoked', async ({
+    config,
+    database,
+  }) => {
+    const first = 'configured-secret-0123456789';
+    const second = 'configured-secret-9876543210';
+    const register = (secret: string) =>
+      registerConfiguredWorkflowSecret(database.db, { locationId: 'loc-one', secret });
+    expect(await register(first)).toBe('registered');
+    expect(await register(first)).toBe('already_registered');
+
+    const { app, queues, close } = await startTestApp({ config });
+    try {
+      const event = contactEvent('ContactCreate', { locationId: 'loc-one' });
+      expect((await post(app, event, first)).statusCode).toBe(200);
+      expect(await register(second)).toBe('registered');
+      expect((await post(app, contactEvent('ContactUpdate'), first)).statusCode).toBe(401);
+      const moved = await post(app, contactEvent('ContactUpdate', { locationId: undefined }), second);
+      expect(moved.statusCode).toBe(200);
+
+      const configured = (await listWorkflowSecrets(database.db)).find((s) => !s.revokedAt);
+      expect(configured?.secretPrefix).toBe(second.slice(0, 4));
+      await revokeWorkflowSecret(database.db, configured?.id ?? '');
+      expect(await register(second)).toBe('revoked_by_operator');
+      expect((await post(app, contactEvent('ContactUpdate'), second)).statusCode).toBe(401);
+      expect(await queues.webhooks.count()).toBe(2);
+    } finally {
+      await close();
     }
   });
 });

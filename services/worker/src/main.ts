@@ -55,6 +55,7 @@ const workers = createWorkers({
       key: config.ghl.tokens.encryptionKey,
       installs: ghl.installs,
       redirectUri: config.ghl.oauth.redirectUri,
+      appId: config.ghl.appId,
     },
     schedules: config.schedules,
     discoveryCache: new DiscoveryCache(connection, config.redis.queuePrefix, config.discovery),

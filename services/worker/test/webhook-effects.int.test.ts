@@ -189,5 +189,24 @@ describe('contact and install webhooks', () => {
     await deliver(database.db, { type: 'UNINSTALL', ...base, timestamp: iso(0), webhookId: 'uninst-1' });
     expect((await database.db.select().from(ghlInstalls))[0]).toMatchObject({ installed: false });
     expect(await database.db.select().from(ghlTokens)).toEqual([]);
+    // The cached access token (Redis) is dropped by a job promised in the same transaction.
+    const jobs = (await database.db.select().from(outbox)).map((row) => row.jobName);
+    expect(jobs.filter((name) => name !== 'ghl.contact-fetch')).toEqual([
+      'ghl.install-location',
+      'ghl.forget-tokens',
+    ]);
+  });
+
+  test('an agency-level INSTALL promises a job that lists its locations', async ({ database }) => {
+    await deliver(database.db, {
+      type: 'INSTALL',
+      appId: 'app1',
+      companyId: 'agency-9',
+      planId: 'p',
+      timestamp: iso(0),
+      webhookId: 'inst-agency-9',
+    });
+    const promised = await database.db.select().from(outbox).where(eq(outbox.jobName, 'ghl.install-company'));
+    expect(promised).toEqual([expect.objectContaining({ payload: { companyId: 'agency-9' } })]);
   });
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { webhookEvents } from '@ghl-bridge/db';
 import { closeQueues, createQueues, enqueue, webhookJobId } from '@ghl-bridge/jobs';
-import { createLogger } from '@ghl-bridge/observability';
+import { createLogger, createMetrics } from '@ghl-bridge/observability';
 import { appointmentEvent, deleteKeys, test, webhookDelivery } from '@ghl-bridge/testing';
 import { type Job, UnrecoverableError } from 'bullmq';
 import { eq } from 'drizzle-orm';
@@ -156,5 +156,78 @@ describe('webhook.process', () => {
       attemptsMade: 0,
     } as unknown as Job;
     await expect(dispatch(job, processors, deps(database.db))).rejects.toBeInstanceOf(UnrecoverableError);
+  });
+});
+
+describe('webhook.process and the source rule', () => {
+  const secretId = '4b7f9f3e-5c61-4a8e-9d1e-0a1b2c3d4e5f';
+  const workflowJob = (event: Record<string, unknown>, id: string) =>
+    ({
+      name: 'webhook.process',
+      id,
+      data: { ...webhookDelivery(event), source: { kind: 'workflow', locationId: 'loc-a', secretId } },
+      attemptsMade: 0,
+    }) as unknown as Job;
+
+  test('a workflow event outside its secret is recorded as ignored and applies nothing', async ({
+    database,
+  }) => {
+    // Effects that fail the test if the rule lets anything through to them.
+    const mustNotRun = Object.fromEntries(
+      Object.keys(webhookEffects).map((type) => [
+        type,
+        async () => {
+          throw new Error(`the ${type} effect ran for an event outside its workflow secret`);
+        },
+      ]),
+    );
+    const otherLocation = appointmentEvent({ locationId: 'loc-b' });
+    const uninstall = { type: 'UNINSTALL', locationId: 'loc-a', webhookId: `u-${Date.now()}` };
+    for (const [event, id] of [
+      [otherLocation, 'wf1'],
+      [uninstall, 'wf2'],
+    ] as const) {
+      expect(await dispatch(workflowJob(event, id), processors, deps(database.db, mustNotRun))).toEqual({
+        outcome: 'ignored',
+      });
+      const [row] = await rowsFor(database.db, webhookDelivery(event).payloadHash);
+      expect(row).toMatchObject({ status: 'ignored', lastError: expect.stringContaining('workflow') });
+      expect(row?.source).toEqual({ kind: 'workflow', locationId: 'loc-a', secretId });
+    }
+    // A repeat is a duplicate of the ignored row.
+    expect(
+      await dispatch(workflowJob(otherLocation, 'wf3'), processors, deps(database.db, mustNotRun)),
+    ).toEqual({
+      outcome: 'duplicate',
+    });
+  });
+
+  test("a workflow event of its secret's location is applied, and its row keeps the source", async ({
+    database,
+  }) => {
+    const event = appointmentEvent({ locationId: 'loc-a' });
+    expect(await dispatch(workflowJob(event, 'wf4'), processors, deps(database.db))).toEqual({
+      outcome: 'processed',
+    });
+    const [row] = await rowsFor(database.db, webhookDelivery(event).payloadHash);
+    expect(row).toMatchObject({ status: 'processed', locationId: 'loc-a' });
+    expect(row?.source).toEqual({ kind: 'workflow', locationId: 'loc-a', secretId });
+  });
+});
+
+describe('webhook metrics', () => {
+  test('label the type from a fixed list: a type the sender made up counts as other', async ({
+    database,
+  }) => {
+    const metrics = createMetrics();
+    for (const [i, type] of ['Made-Up-1', 'Made-Up-2', 'AppointmentCreate'].entries()) {
+      const event = { ...appointmentEvent({ locationId: 'loc-m' }), type };
+      const job = { name: 'webhook.process', id: `m${i}`, data: webhookDelivery(event), attemptsMade: 0 };
+      await dispatch(job as unknown as Job, processors, { ...deps(database.db), metrics });
+    }
+    const text = await metrics.registry.getSingleMetricAsString('webhooks_applied_total');
+    expect(text).toContain('webhooks_applied_total{type="other",outcome="ignored"} 2');
+    expect(text).toContain('webhooks_applied_total{type="AppointmentCreate",outcome="processed"} 1');
+    expect(text).not.toContain('Made-Up');
   });
 });

@@ -6,3 +6,4 @@ export * from './ghl-contacts.js';
 export * from './idempotency-keys.js';
 export * from './location-settings.js';
 export * from './outbox.js';
+export * from './workflow-secrets.js';

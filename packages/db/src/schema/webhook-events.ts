@@ -27,6 +27,8 @@ export const webhookEvents = pgTable(
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
     payload: jsonb('payload').notNull(),
+    // Who vouched for it (`{kind: 'app'}` or a workflow secret's location and id); null before 0007.
+    source: jsonb('source'),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().default(sql`now()`),
     processedAt: timestamp('processed_at', { withTimezone: true }),
   },

@@ -146,15 +146,20 @@ export class TokenManager {
   }
 
   /**
-   * An INSTALL for a location under an agency whose company token we hold: mint the location's
-   * own token now. Returns false when no company token is stored (the location's own OAuth
-   * authorisation will bring its tokens); an install that already has working tokens is kept.
+   * A location installed under an agency: make sure it has its own token. One it already has
+   * (its own OAuth install, or an earlier mint) is kept. Else the location's token is minted
+   * from the company token. GHL may announce the install (INSTALL webhook) before the code
+   * exchange that brings either token has finished (its issue #294), so when neither is stored
+   * yet this throws a transient error: the job retries with backoff until one arrives.
    */
-  async installFromCompany(companyId: string, locationId: string): Promise<boolean> {
+  async installFromCompany(companyId: string, locationId: string): Promise<'present' | 'minted'> {
     const existing = await this.deps.store.get(locationId);
-    if (existing?.status === 'active') return true;
+    if (existing?.status === 'active') return 'present';
     const company = await this.deps.store.get(companyId);
-    if (company?.status !== 'active' || company.userType !== 'Company') return false;
+    if (company?.status !== 'active' || company.userType !== 'Company')
+      throw new GhlTransientError(
+        `no token yet for location ${locationId}: neither its own install nor company ${companyId}'s token has arrived`,
+      );
     const minted = await this.mintFromCompany(companyId, locationId);
     await this.deps.store.save({
       resourceId: locationId,
@@ -167,7 +172,12 @@ export class TokenManager {
     });
     await this.deps.cache.drop(locationId);
     this.deps.log.info({ locationId, companyId }, 'location token minted from the company token on install');
-    return true;
+    return 'minted';
+  }
+
+  /** True when working tokens are stored for the location or company. */
+  async hasActiveTokens(resourceId: string): Promise<boolean> {
+    return (await this.deps.store.get(resourceId))?.status === 'active';
   }
 
   private async mintFromCompany(companyId: string, locationId: string): Promise<TokenResponse> {

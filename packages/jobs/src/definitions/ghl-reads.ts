@@ -38,32 +38,65 @@ export const ghlFreeSlots = defineJob({
 
 /**
  * An installer came back from GHL with an authorisation code: a worker exchanges it and stores
- * the tokens. The code itself waits in Redis, sealed, for ten minutes at most: never in job data.
+ * the tokens. The code itself waits in Redis, sealed, for ten minutes at most: never in job
+ * data. GHL's answer says who installed (a location, or an agency with its locations).
  */
 export const ghlOauthExchange = defineJob({
   name: 'ghl.oauth-exchange',
   queue: 'ghl-reads',
-  schema: z.object({
-    pendingId: z.uuid(),
-    userType: z.enum(['Location', 'Company']),
-    requestId: z.string().optional(),
-  }),
-  // Codes are single use: one attempt, so a failure is reported, never retried into a worse one.
-  options: { attempts: 1, removeOnComplete: { age: 600 }, removeOnFail: { age: 24 * 3600 } },
+  schema: z.object({ pendingId: z.uuid(), requestId: z.string().optional() }),
+  options: {
+    // A code is single use, but a GHL 5xx may not have spent it: a few quick tries (a 429 waits
+    // without spending one). GHL refusing the code is the job's answer, not a failure.
+    attempts: 4,
+    backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
+    removeOnComplete: { age: 3600 },
+    removeOnFail: { age: 24 * 3600 },
+  },
 });
 
-/** After an INSTALL webhook: mint the location's token from the agency token, when we hold one. */
+/** Retried for about an hour: GHL's INSTALL webhook can arrive before the code exchange ends. */
+const installOptions = {
+  attempts: 11,
+  backoff: { type: 'exponential', delay: 2000, jitter: 0.5 },
+  removeOnComplete: { age: 24 * 3600 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+/**
+ * A location installed under an agency: mint its token from the company token, waiting (with
+ * backoff) until that token is stored, unless the location brings its own.
+ */
 export const ghlInstallLocation = defineJob({
   name: 'ghl.install-location',
   queue: 'maintenance',
   schema: z.object({ locationId: z.string().min(1), companyId: z.string().min(1) }),
+  options: installOptions,
+});
+
+/** An agency (Company) install: list its installed locations and give each its own token job. */
+export const ghlInstallCompany = defineJob({
+  name: 'ghl.install-company',
+  queue: 'maintenance',
+  schema: z.object({ companyId: z.string().min(1) }),
+  options: installOptions,
+});
+
+/** After an UNINSTALL has committed: forget the cached access token too, so no call goes on. */
+export const ghlForgetTokens = defineJob({
+  name: 'ghl.forget-tokens',
+  queue: 'maintenance',
+  schema: z.object({ resourceId: z.string().min(1) }),
   options: {
     attempts: 8,
-    backoff: { type: 'exponential', delay: 2000, jitter: 0.5 },
-    removeOnComplete: { age: 24 * 3600 },
+    backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
+    removeOnComplete: { age: 3600 },
     removeOnFail: { age: 7 * 24 * 3600 },
   },
 });
 
 /** Where a sealed authorisation code waits for the worker. */
 export const oauthCodeKey = (prefix: string, pendingId: string) => `${prefix}:oauth-code:${pendingId}`;
+
+/** The exchange job of one callback: its id is how a repeated callback finds the first one's answer. */
+export const oauthExchangeJobId = (pendingId: string) => `oauth-${pendingId}`;

@@ -1,6 +1,17 @@
 import { z } from 'zod';
 import { defineJob } from '../define-job.js';
 
+/**
+ * Who vouched for a delivery: GHL's own signature (`app`), or a location's workflow secret
+ * (`workflow`, with that secret's location and id; never the secret). The worker checks a
+ * workflow event again against what a workflow may do.
+ */
+export const webhookSource = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('app') }),
+  z.object({ kind: z.literal('workflow'), locationId: z.string().min(1), secretId: z.uuid() }),
+]);
+export type WebhookSource = z.infer<typeof webhookSource>;
+
 /** Apply one verified GHL webhook to PostgreSQL, exactly once. */
 export const webhookProcess = defineJob({
   name: 'webhook.process',
@@ -12,6 +23,8 @@ export const webhookProcess = defineJob({
     // The body as GHL sent it, already verified and parsed by ingress.
     event: z.record(z.string(), z.unknown()),
     receivedAt: z.iso.datetime(),
+    // Jobs stored before this field existed all came through GHL's signature check.
+    source: webhookSource.default({ kind: 'app' }),
     // Ingress request id, so the worker's log lines of this job can be joined to the request's.
     requestId: z.string().optional(),
   }),

@@ -47,6 +47,17 @@ export interface SandboxAdmin {
   uiUpdateContact(id: string, patch: UiContactPatch): Promise<Contact>;
   uiAddContactTags(id: string, tags: string[]): Promise<Contact>;
   uiRemoveContactTags(id: string, tags: string[]): Promise<Contact>;
+  /**
+   * An install started on GHL's marketplace (not from the app's install link): answers where
+   * GHL would send the installer, `redirectUri?code=…` with no `state`. INSTALL webhooks fire.
+   */
+  marketplaceInstall(input: {
+    redirectUri: string;
+    userType?: 'Location' | 'Company';
+    locationId?: string;
+    locationIds?: string[];
+    scope?: string;
+  }): Promise<{ redirectUrl: string; code: string }>;
 }
 
 /** An appointment as a GHL user enters it in GHL's UI; `notes` is GHL's own field. */
@@ -146,5 +157,6 @@ export function createAdminClient(baseUrl: string): SandboxAdmin {
     uiUpdateContact: (id, patch) => call('PUT', `/contacts/${encodeURIComponent(id)}`, patch),
     uiAddContactTags: (id, tags) => call('POST', `/contacts/${encodeURIComponent(id)}/tags`, { tags }),
     uiRemoveContactTags: (id, tags) => call('DELETE', `/contacts/${encodeURIComponent(id)}/tags`, { tags }),
+    marketplaceInstall: (input) => call('POST', '/oauth/marketplace-install', input),
   };
 }

@@ -132,6 +132,7 @@ export function adminRoutes(app: FastifyInstance, state: SandboxState): void {
     const body = parseOr422(z.object({ locationId: z.string() }), request.body);
     const location = store.locations.get(body.locationId);
     if (!location) throw ghlError(404, 'Unknown location');
+    tokens.recordInstall(location.companyId, location.id);
     store.emit({ type: 'INSTALL', companyId: location.companyId, locationId: location.id, userId: ghlId() });
     return { ok: true };
   });

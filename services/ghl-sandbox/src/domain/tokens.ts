@@ -15,6 +15,15 @@ interface PendingCode {
   expiresAt: number;
 }
 
+/** Where the app is installed: a location, or a company (agency) install. */
+export interface AppInstall {
+  /** The location id, or the company id for an agency-level install. */
+  resourceId: string;
+  companyId: string;
+  locationId?: string;
+  installedAt: number;
+}
+
 /** Authorization codes are short-lived and single-use (lifetime is UNCONFIRMED for GHL; 10 min here). */
 const CODE_TTL_MS = 10 * 60_000;
 
@@ -26,6 +35,8 @@ export class TokenStore {
   private readonly access = new Map<string, AccessToken>();
   private readonly refresh = new Map<string, TokenGrant>();
   private readonly codes = new Map<string, PendingCode>();
+  /** The app's installs: every token minted means one, and agency installs approve locations. */
+  private readonly installs = new Map<string, AppInstall>();
 
   constructor(
     private readonly clock: Clock,
@@ -33,6 +44,7 @@ export class TokenStore {
   ) {}
 
   mint(grant: TokenGrant, withRefresh = true): TokenPair {
+    this.recordInstall(grant.companyId, grant.userType === 'Location' ? grant.locationId : undefined);
     const accessToken = secret('sbx-at-');
     const refreshToken = withRefresh ? secret('sbx-rt-') : '';
     this.access.set(accessToken, {
@@ -85,8 +97,26 @@ export class TokenStore {
     return n;
   }
 
-  /** Uninstall: every token for the resource stops working. */
+  /** Records an install (idempotent: the first install time is kept). */
+  recordInstall(companyId: string, locationId?: string): void {
+    const resourceId = locationId ?? companyId;
+    if (this.installs.has(resourceId)) return;
+    this.installs.set(resourceId, { resourceId, companyId, locationId, installedAt: this.clock.now() });
+  }
+
+  /** True when the app is installed on this location. */
+  isInstalled(locationId: string): boolean {
+    return this.installs.get(locationId)?.locationId === locationId;
+  }
+
+  /** The location installs under a company, oldest first. */
+  locationInstalls(companyId: string): AppInstall[] {
+    return [...this.installs.values()].filter((i) => i.companyId === companyId && i.locationId);
+  }
+
+  /** Uninstall: every token for the resource stops working, and the install is gone. */
   revokeResource(resourceId: string): void {
+    this.installs.delete(resourceId);
     for (const [k, v] of this.access)
       if (v.locationId === resourceId || v.companyId === resourceId) this.access.delete(k);
     for (const [k, v] of this.refresh)

@@ -10,6 +10,8 @@ export interface ApiRouteConfig {
   auth: UserType | 'none';
   /** GHL's spec marks `Version` required everywhere except /oauth/token. */
   version: boolean;
+  /** The scope the route needs, when not in ROUTE_SCOPES. */
+  scope?: string;
 }
 
 declare module 'fastify' {
@@ -22,8 +24,52 @@ declare module 'fastify' {
 }
 
 /**
+ * The scope each GHL endpoint requires, from the `security` of GHL's contracts
+ * (shared/ghl-examples/api) and the Scopes page (ghl-api.md §1.5). Keyed by method and route
+ * pattern, in one table, so the route files need not know about scopes. A token carries the
+ * scopes asked for at install; calling without the endpoint's scope answers 401, as GHL does.
+ * An authenticated route missing from this table is refused loudly: add it here.
+ */
+export const ROUTE_SCOPES: Readonly<Record<string, string>> = {
+  'GET /calendars/': 'calendars.readonly',
+  'GET /calendars/:calendarId': 'calendars.readonly',
+  'GET /calendars/:calendarId/free-slots': 'calendars.readonly',
+  'POST /calendars/': 'calendars.write',
+  'PUT /calendars/:calendarId': 'calendars.write',
+  'DELETE /calendars/:calendarId': 'calendars.write',
+  'GET /calendars/events': 'calendars/events.readonly',
+  'GET /calendars/events/appointments/:eventId': 'calendars/events.readonly',
+  'GET /calendars/blocked-slots': 'calendars/events.readonly',
+  'GET /calendars/appointments/:appointmentId/notes': 'calendars/events.readonly',
+  'POST /calendars/events/appointments': 'calendars/events.write',
+  'PUT /calendars/events/appointments/:eventId': 'calendars/events.write',
+  'DELETE /calendars/events/:eventId': 'calendars/events.write',
+  'POST /calendars/events/block-slots': 'calendars/events.write',
+  'PUT /calendars/events/block-slots/:eventId': 'calendars/events.write',
+  'POST /calendars/appointments/:appointmentId/notes': 'calendars/events.write',
+  'GET /contacts/:contactId': 'contacts.readonly',
+  'GET /contacts/:contactId/appointments': 'contacts.readonly',
+  'POST /contacts/search': 'contacts.readonly',
+  'POST /contacts/upsert': 'contacts.write',
+  'POST /contacts/': 'contacts.write',
+  'PUT /contacts/:contactId': 'contacts.write',
+  'DELETE /contacts/:contactId': 'contacts.write',
+  'GET /oauth/installedLocations': 'oauth.readonly',
+  'POST /oauth/locationToken': 'oauth.write',
+};
+
+/** GHL's answer to a token that lacks the endpoint's scope (seen in integrations' logs). */
+export const MISSING_SCOPE_MESSAGE = 'The token is not authorized for this scope.';
+
+/** The scope a route needs: its own `api.scope`, else the table; `undefined` when unknown. */
+export function requiredScope(method: string, route: string, own?: string): string | undefined {
+  if (own) return own;
+  return ROUTE_SCOPES[`${method} ${route}`] ?? ROUTE_SCOPES[`${method} ${route.replace(/\/+$/, '')}`];
+}
+
+/**
  * Runs before every GHL API route, in GHL-ish order: injected faults, Version header,
- * bearer token, rate limit. Admin routes have no `api` config and skip all of it.
+ * bearer token, scope, rate limit. Admin routes have no `api` config and skip all of it.
  */
 export function apiGuard(state: SandboxState) {
   return async function guard(request: FastifyRequest, reply: FastifyReply): Promise<void> {
@@ -55,6 +101,14 @@ export function apiGuard(state: SandboxState) {
         401,
         'This authClass type is not allowed to access this scope. Please reach out to the Platform team to get it added.',
       );
+    }
+    const route = request.routeOptions.url ?? '';
+    const scope = requiredScope(request.method, route, cfg.scope);
+    if (!scope)
+      throw ghlError(500, `sandbox: no scope known for ${request.method} ${route}; add it to ROUTE_SCOPES`);
+    if (!grant.scope.split(/\s+/).includes(scope)) {
+      state.inspection.count('scope.rejected');
+      throw ghlError(401, MISSING_SCOPE_MESSAGE);
     }
     request.grant = grant;
     const limit = state.limiter.hit(`${state.options.appId}:${grant.locationId ?? grant.companyId}`);

@@ -3,9 +3,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ghlId } from '../domain/ids.js';
 import type { TokenPair } from '../domain/tokens.js';
-import type { TokenGrant } from '../domain/types.js';
+import type { Location, TokenGrant } from '../domain/types.js';
 import { ghlError, parseOr422 } from '../http/errors.js';
 import type { SandboxState } from '../state.js';
+import { oauthAdminRoutes } from './oauth-admin.js';
 
 const tokenBody = z.object({
   client_id: z.string(),
@@ -27,19 +28,47 @@ const chooseQuery = z.object({
   state: z.string().optional(),
   /** Sandbox extension: which seeded location the "user" picks (default: the first). */
   locationId: z.string().optional(),
-  /** Sandbox extension: install at agency level instead. */
+  /** Sandbox extension: an agency admin installs (a Company token), as GHL's bulk install does. */
   user_type: z.enum(['Company', 'Location']).optional(),
+  /** Sandbox extension, agency installs: the approved locations (comma list; default all of the company's). */
+  locationIds: z.string().optional(),
 });
+
+const installedLocationsQuery = z.object({
+  companyId: z.string().min(1),
+  appId: z.string().min(1),
+  skip: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(20),
+  isInstalled: z.enum(['true', 'false']).optional(),
+  locationId: z.string().optional(),
+  query: z.string().optional(),
+});
+
+/** What the consent page (or GHL's marketplace) was asked to install. */
+export interface InstallRequest {
+  userType: 'Location' | 'Company';
+  /** The location picked (Location installs) or whose company installs (default: the first seeded). */
+  locationId?: string;
+  /** Agency installs: the approved locations (default: every location of the company). */
+  locationIds?: string[];
+  scope: string;
+  redirectUri: string;
+}
 
 function isForm(request: FastifyRequest): boolean {
   return (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
 }
 
+/**
+ * The fields of GHL's token response (GetAccessCodeSuccessfulResponseDto). A Company token
+ * names the company and its approved locations, a Location token its location.
+ */
 function tokenResponse(pair: TokenPair, state: SandboxState): Record<string, unknown> {
   const g = pair.grant;
-  const approved = g.locationId
-    ? [g.locationId]
-    : [...state.store.locations.values()].filter((l) => l.companyId === g.companyId).map((l) => l.id);
+  const company = g.userType === 'Company';
+  const approved = company
+    ? state.tokens.locationInstalls(g.companyId).map((i) => i.locationId)
+    : [g.locationId];
   return {
     access_token: pair.accessToken,
     token_type: 'Bearer',
@@ -47,14 +76,68 @@ function tokenResponse(pair: TokenPair, state: SandboxState): Record<string, unk
     refresh_token: pair.refreshToken,
     scope: g.scope,
     userType: g.userType,
-    ...(g.locationId ? { locationId: g.locationId } : {}),
+    ...(g.locationId && !company ? { locationId: g.locationId } : {}),
     companyId: g.companyId,
     approvedLocations: approved,
     userId: g.userId,
     planId: 'sandbox-plan',
-    isBulkInstallation: false,
+    ...(company
+      ? {
+          isBulkInstallation: true,
+          installToFutureLocations: false,
+          approveAllLocations:
+            approved.length ===
+            [...state.store.locations.values()].filter((l) => l.companyId === g.companyId).length,
+        }
+      : { isBulkInstallation: false }),
     traceId: randomUUID(),
   };
+}
+
+/**
+ * An installer approved the app: record the installs, send GHL's INSTALL webhooks (an agency
+ * install sends one for the company and one per approved location; GHL may send them before
+ * the installer is back on the redirect URI, its issue #294), and issue the code.
+ */
+export function authorise(state: SandboxState, install: InstallRequest): string {
+  const { store, tokens } = state;
+  const picked = install.locationId
+    ? store.locations.get(install.locationId)
+    : store.locations.values().next().value;
+  if (!picked) throw ghlError(400, 'No location to install into: seed one first');
+  const companyId = picked.companyId;
+  const userOf = (location: Location) =>
+    [...store.users.values()].find((u) => u.locationId === location.id)?.id;
+  if (install.userType === 'Company') {
+    const approved: Location[] = install.locationIds
+      ? install.locationIds.map((id) => {
+          const location = store.locations.get(id);
+          if (!location || location.companyId !== companyId)
+            throw ghlError(400, `Location ${id} is not in company ${companyId}`);
+          return location;
+        })
+      : [...store.locations.values()].filter((l) => l.companyId === companyId);
+    const userId = ghlId();
+    tokens.recordInstall(companyId);
+    store.emit({ type: 'INSTALL', companyId });
+    for (const location of approved) {
+      tokens.recordInstall(companyId, location.id);
+      store.emit({ type: 'INSTALL', companyId, locationId: location.id, userId });
+    }
+    const grant: TokenGrant = { userType: 'Company', companyId, userId, scope: install.scope };
+    return tokens.issueCode(grant, install.redirectUri);
+  }
+  const userId = userOf(picked) ?? ghlId();
+  tokens.recordInstall(companyId, picked.id);
+  store.emit({ type: 'INSTALL', companyId, locationId: picked.id, userId });
+  const grant: TokenGrant = {
+    userType: 'Location',
+    companyId,
+    locationId: picked.id,
+    userId,
+    scope: install.scope,
+  };
+  return tokens.issueCode(grant, install.redirectUri);
 }
 
 export function oauthRoutes(app: FastifyInstance, state: SandboxState): void {
@@ -83,11 +166,13 @@ export function oauthRoutes(app: FastifyInstance, state: SandboxState): void {
       if (body.redirect_uri && pending.redirectUri && body.redirect_uri !== pending.redirectUri) {
         throw ghlError(400, 'Invalid grant: redirect_uri does not match');
       }
+      // Who installed decides the token type (the response's userType), whatever user_type says.
       return tokenResponse(tokens.mint(pending.grant), state);
     }
     throw ghlError(400, 'Unsupported grant type for this app');
   });
 
+  // Agency-Access-Only, scope oauth.write (ROUTE_SCOPES): a location token from the company's.
   app.post(
     '/oauth/locationToken',
     { config: { api: { auth: 'Company', version: true } } },
@@ -101,9 +186,10 @@ export function oauthRoutes(app: FastifyInstance, state: SandboxState): void {
         !grant ||
         grant.companyId !== body.companyId ||
         !location ||
-        location.companyId !== body.companyId
+        location.companyId !== body.companyId ||
+        !tokens.isInstalled(location.id)
       ) {
-        throw ghlError(400, 'Location not found or not accessible for this company');
+        throw ghlError(400, 'Location not found, not in this company, or the app is not installed there');
       }
       const pair = tokens.mint({ ...grant, userType: 'Location', locationId: location.id });
       return {
@@ -112,11 +198,47 @@ export function oauthRoutes(app: FastifyInstance, state: SandboxState): void {
         expires_in: pair.expiresIn,
         refresh_token: pair.refreshToken,
         scope: grant.scope,
-        userType: 'Location',
-        companyId: grant.companyId,
         locationId: location.id,
-        userId: grant.userId,
         planId: 'sandbox-plan',
+        userId: grant.userId,
+        appId: options.appId,
+        versionId: options.versionId,
+        traceId: randomUUID(),
+      };
+    },
+  );
+
+  // Agency-Access-Only, scope oauth.readonly: where the app is installed under the company.
+  app.get(
+    '/oauth/installedLocations',
+    { config: { api: { auth: 'Company', version: true } } },
+    async (request) => {
+      const q = parseOr422(installedLocationsQuery, request.query);
+      inspection.count('oauth.installedLocations');
+      if (request.grant?.companyId !== q.companyId)
+        throw ghlError(403, 'The token does not have access to this company.');
+      if (q.appId !== options.appId) throw ghlError(400, 'App not found');
+      const all = [...state.store.locations.values()]
+        .filter((l) => l.companyId === q.companyId)
+        .filter((l) => !q.locationId || l.id === q.locationId)
+        .filter((l) => !q.query || l.name.toLowerCase().includes(q.query.toLowerCase()))
+        .map((l) => {
+          const install = tokens.locationInstalls(q.companyId).find((i) => i.locationId === l.id);
+          return {
+            _id: l.id,
+            name: l.name,
+            address: '',
+            isInstalled: install !== undefined,
+            ...(install
+              ? { versionId: options.versionId, installedAt: new Date(install.installedAt).toISOString() }
+              : {}),
+          };
+        })
+        .filter((l) => q.isInstalled === undefined || String(l.isInstalled) === q.isInstalled);
+      return {
+        locations: all.slice(q.skip, q.skip + q.limit),
+        count: all.length,
+        installToFutureLocations: false,
         traceId: randomUUID(),
       };
     },
@@ -127,22 +249,12 @@ export function oauthRoutes(app: FastifyInstance, state: SandboxState): void {
     const q = parseOr422(chooseQuery, request.query);
     if (q.client_id !== options.clientId) throw ghlError(400, 'Invalid client_id');
     inspection.count('oauth.chooselocation');
-    const location = q.locationId
-      ? state.store.locations.get(q.locationId)
-      : state.store.locations.values().next().value;
-    if (!location) throw ghlError(400, 'No location to install into: seed one first');
-    const userId = [...state.store.users.values()].find((u) => u.locationId === location.id)?.id ?? ghlId();
-    const scope = q.scope ?? '';
-    const grant: TokenGrant =
-      q.user_type === 'Company'
-        ? { userType: 'Company', companyId: location.companyId, userId, scope }
-        : { userType: 'Location', companyId: location.companyId, locationId: location.id, userId, scope };
-    const code = tokens.issueCode(grant, q.redirect_uri);
-    state.store.emit({
-      type: 'INSTALL',
-      companyId: location.companyId,
-      locationId: grant.locationId,
-      userId,
+    const code = authorise(state, {
+      userType: q.user_type ?? 'Location',
+      locationId: q.locationId,
+      locationIds: q.locationIds?.split(',').filter(Boolean),
+      scope: q.scope ?? '',
+      redirectUri: q.redirect_uri,
     });
     const target = new URL(q.redirect_uri);
     target.searchParams.set('code', code);
@@ -151,4 +263,6 @@ export function oauthRoutes(app: FastifyInstance, state: SandboxState): void {
   };
   app.get('/oauth/chooselocation', choose);
   app.get('/v2/oauth/chooselocation', choose);
+
+  oauthAdminRoutes(app, state);
 }

@@ -4,10 +4,9 @@ import { FastifyAdapter } from '@bull-board/fastify';
 import type { Db } from '@ghl-bridge/db';
 import type { Queues } from '@ghl-bridge/jobs';
 import type { FastifyPluginAsync } from 'fastify';
-import { z } from 'zod';
 import { parseWith } from '../http/parse-with.js';
 import { requireAdmin } from './admin-auth.js';
-import { replayFailedWebhooks } from './replay-webhooks.js';
+import { replayFailedWebhooks, replayRequestSchema, toReplaySelector } from './replay-webhooks.js';
 
 export interface AdminRouteOptions {
   db: Db;
@@ -19,11 +18,7 @@ export interface AdminRouteOptions {
   metrics: () => Promise<{ contentType: string; body: string }>;
 }
 
-export const replayWebhooksSchema = z
-  .object({ id: z.number().int().positive().optional(), since: z.iso.datetime({ offset: true }).optional() })
-  .refine((b) => (b.id === undefined) !== (b.since === undefined), {
-    message: 'give exactly one of id or since',
-  });
+export { replayRequestSchema as replayWebhooksSchema };
 
 /** Everything operators use, behind the admin token: Bull Board, webhook replay, /metrics. */
 export const adminRoutes: FastifyPluginAsync<AdminRouteOptions> = async (app, options) => {
@@ -40,8 +35,7 @@ export const adminRoutes: FastifyPluginAsync<AdminRouteOptions> = async (app, op
   await app.register(board.registerPlugin(), { prefix: '/admin/queues' });
 
   app.post('/admin/webhooks/replay', async (request) => {
-    const body = parseWith(replayWebhooksSchema, request.body ?? {}, 'body');
-    const selector = body.id !== undefined ? { id: body.id } : { since: new Date(body.since ?? 0) };
+    const selector = toReplaySelector(parseWith(replayRequestSchema, request.body ?? {}, 'body'));
     const replayed = await replayFailedWebhooks(options.db, options.queues, selector);
     request.log.info({ replayed: replayed.length }, 'failed webhooks replayed');
     return { replayed: replayed.length, ids: replayed };

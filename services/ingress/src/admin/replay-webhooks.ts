@@ -1,8 +1,33 @@
 import { type Db, webhookEvents } from '@ghl-bridge/db';
-import { enqueue, type Queues } from '@ghl-bridge/jobs';
+import { enqueue, type Queues, webhookSource } from '@ghl-bridge/jobs';
 import { and, eq, gte } from 'drizzle-orm';
+import { z } from 'zod';
 
 export type ReplaySelector = { id: number } | { since: Date };
+
+/** PostgreSQL's timestamps start at 4713 BC, but ISO-8601's year 0000 is one it refuses. */
+const FIRST_STORABLE_MS = Date.parse('0001-01-01T00:00:00Z');
+
+/**
+ * What a replay names, for the admin route and the CLI alike: an event id (a positive integer
+ * PostgreSQL's bigint holds) or an ISO-8601 instant with an offset that PostgreSQL can store.
+ * Anything else (NUL bytes included) fails here, as a 400, before the database sees it.
+ */
+export const replayRequestSchema = z
+  .object({
+    id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+    since: z.iso
+      .datetime({ offset: true })
+      .refine((v) => Date.parse(v) >= FIRST_STORABLE_MS, 'must be a date from year 1 on')
+      .optional(),
+  })
+  .refine((b) => (b.id === undefined) !== (b.since === undefined), {
+    message: 'give exactly one of id or since',
+  });
+
+export function toReplaySelector(request: z.infer<typeof replayRequestSchema>): ReplaySelector {
+  return request.id !== undefined ? { id: request.id } : { since: new Date(request.since ?? 0) };
+}
 
 /** At most this many events per call, so one request cannot flood the queue. */
 const MAX_REPLAY = 10_000;
@@ -34,6 +59,8 @@ export async function replayFailedWebhooks(
         payloadHash: row.payloadHash,
         webhookId: row.webhookId ?? undefined,
         event: row.payload as Record<string, unknown>,
+        // Replayed under the rule of whoever vouched for it first (rows before 0007: GHL's signature).
+        source: webhookSource.parse(row.source ?? { kind: 'app' }),
         receivedAt: row.receivedAt.toISOString(),
       },
       { jobId: `replay-${row.id}-${stamp}` },

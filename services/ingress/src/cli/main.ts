@@ -4,25 +4,36 @@ import { closeQueues, createQueues } from '@ghl-bridge/jobs';
 import { Redis } from 'ioredis';
 import { runKeysCommand } from './keys-command.js';
 import { OPS_USAGE, runOpsCommand } from './ops-commands.js';
+import { runWorkflowSecretsCommand } from './workflow-secrets-command.js';
 
 // `pnpm ghl-bridge …`: operator commands. Output goes to stdout/stderr, not to the logger,
 // because it is meant for a person (and a new key must be shown exactly once).
 const config = loadConfig(process.env);
 const [command, ...args] = process.argv.slice(2);
 const io = { out: (t: string) => process.stdout.write(t), err: (t: string) => process.stderr.write(t) };
-const KEYS_USAGE = '  ghl-bridge keys <create|list|revoke> …\n';
+const KEYS_USAGE =
+  '  ghl-bridge keys <create|list|revoke> …\n  ghl-bridge workflow-secrets <create|list|revoke> …\n';
+// Commands that need only PostgreSQL.
+const DATABASE_ONLY: Record<string, typeof runKeysCommand> = {
+  keys: runKeysCommand,
+  'workflow-secrets': runWorkflowSecretsCommand,
+};
 
-if (!command || !['keys', 'webhooks', 'tokens', 'reconcile', 'queues'].includes(command)) {
+if (
+  !command ||
+  !['webhooks', 'tokens', 'reconcile', 'queues', ...Object.keys(DATABASE_ONLY)].includes(command)
+) {
   io.err(`${OPS_USAGE}${KEYS_USAGE}`);
   process.exitCode = 2;
 } else {
   const database = createDatabase({ url: config.database.url, poolSize: 1 });
-  const redis = command === 'keys' ? undefined : new Redis(config.redis.url, { maxRetriesPerRequest: 1 });
+  const databaseOnly = DATABASE_ONLY[command];
+  const redis = databaseOnly ? undefined : new Redis(config.redis.url, { maxRetriesPerRequest: 1 });
   const queues = redis ? createQueues(redis, config.redis.queuePrefix) : undefined;
   try {
     process.exitCode =
-      command === 'keys' || !queues
-        ? await runKeysCommand(database.db, args, io)
+      databaseOnly || !queues
+        ? await (databaseOnly ?? runKeysCommand)(database.db, args, io)
         : await runOpsCommand(command, args, { db: database.db, queues }, io);
   } catch (error) {
     io.err(`${command} ${args[0] ?? ''} failed: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { type Db, ghlTokens } from '@ghl-bridge/db';
 import { enqueue, type Queues } from '@ghl-bridge/jobs';
-import { replayFailedWebhooks } from '../admin/replay-webhooks.js';
+import { replayFailedWebhooks, replayRequestSchema, toReplaySelector } from '../admin/replay-webhooks.js';
 import type { CliOutput } from './keys-command.js';
 
 export const OPS_USAGE = `Usage:
@@ -32,21 +32,16 @@ export async function runOpsCommand(
   });
   const key = `${command} ${action ?? ''}`;
   if (key === 'webhooks replay') {
-    const id = values.id === undefined ? undefined : Number(values.id);
-    const since = values.since === undefined ? undefined : new Date(values.since);
-    if (
-      (id === undefined) === (since === undefined) ||
-      (id !== undefined && !Number.isInteger(id)) ||
-      (since && Number.isNaN(since.getTime()))
-    ) {
+    // The admin route's rule: an id PostgreSQL holds, or an ISO time it can store.
+    const selector = replayRequestSchema.safeParse({
+      id: values.id === undefined ? undefined : /^\d+$/.test(values.id) ? Number(values.id) : Number.NaN,
+      since: values.since,
+    });
+    if (!selector.success) {
       io.err(`webhooks replay needs exactly one of --id <integer> or --since <ISO time>\n${OPS_USAGE}`);
       return 2;
     }
-    const replayed = await replayFailedWebhooks(
-      deps.db,
-      deps.queues,
-      id !== undefined ? { id } : { since: since ?? new Date() },
-    );
+    const replayed = await replayFailedWebhooks(deps.db, deps.queues, toReplaySelector(selector.data));
     io.out(
       `replayed ${replayed.length} failed webhook event(s)${replayed.length ? `: ${replayed.join(', ')}` : ''}\n`,
     );

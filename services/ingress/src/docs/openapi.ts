@@ -24,7 +24,7 @@ const SECURITY: Record<DocumentedRoute['auth'], Array<Record<string, string[]>>>
   staff: [{ staffKey: [] }],
   admin: [{ adminToken: [] }, { adminBasic: [] }],
   'ghl-signature': [],
-  'workflow-hmac': [],
+  'workflow-secret': [{ workflowSecret: [] }],
   public: [],
 };
 
@@ -81,6 +81,12 @@ export function buildOpenApi(routes: DocumentedRoute[], version: string) {
         },
         adminToken: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' },
         adminBasic: { type: 'http', scheme: 'basic', description: 'user admin, password ADMIN_TOKEN' },
+        workflowSecret: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-GHL-Bridge-Secret',
+          description: "A location's workflow secret (pnpm ghl-bridge workflow-secrets create)",
+        },
       },
     },
   };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { replayWebhooksSchema } from '../admin/admin-routes.js';
+import { oauthCallbackSchemas } from '../oauth/oauth-routes.js';
 import { freeSlotsSchemas, listCalendarsSchemas } from '../routes/calendars/calendars.js';
 import { cancelCitaSchemas } from '../routes/citas/cancel-cita.js';
 import { createCitaSchemas } from '../routes/citas/create-cita.js';
@@ -7,7 +8,6 @@ import { getCitaSchemas } from '../routes/citas/get-cita.js';
 import { listCitasSchemas } from '../routes/citas/list-citas.js';
 import { updateCitaSchemas } from '../routes/citas/update-cita.js';
 import { locationSettingsSchemas } from '../routes/locations/location-settings.js';
-import { oauthCallbackSchemas } from '../routes/oauth.js';
 import { errorJson } from '../staff/cita-json.js';
 
 export interface RouteSchemas {
@@ -24,7 +24,7 @@ export interface DocumentedRoute {
   path: string;
   summary: string;
   tag: 'Citas' | 'Calendars' | 'Locations' | 'Webhooks' | 'Install' | 'Operations';
-  auth: 'staff' | 'admin' | 'ghl-signature' | 'workflow-hmac' | 'public';
+  auth: 'staff' | 'admin' | 'ghl-signature' | 'workflow-secret' | 'public';
   schemas: RouteSchemas;
 }
 
@@ -125,10 +125,14 @@ export const documentedRoutes: DocumentedRoute[] = [
   {
     method: 'post',
     path: '/api/webhooks/ghl/workflow',
-    summary: 'GHL workflow custom webhooks (HMAC-SHA256 under GHL_WEBHOOK_SECRET)',
+    summary:
+      "GHL workflow Custom Webhooks: a location's secret in X-GHL-Bridge-Secret; appointment and contact events of that location only",
     tag: 'Webhooks',
-    auth: 'workflow-hmac',
-    schemas: { body: z.record(z.string(), z.unknown()), response: received },
+    auth: 'workflow-secret',
+    schemas: {
+      body: z.record(z.string(), z.unknown()),
+      response: { ...received, 403: errorJson, 422: errorJson },
+    },
   },
   {
     method: 'get',
@@ -147,8 +151,16 @@ export const documentedRoutes: DocumentedRoute[] = [
     schemas: {
       querystring: oauthCallbackSchemas.querystring,
       response: {
-        200: z.object({ installed: z.literal(true), resource_id: z.string(), user_type: z.string() }),
+        200: z.object({
+          installed: z.literal(true),
+          resource_id: z.string(),
+          user_type: z.enum(['Location', 'Company']),
+          locations: z.array(z.string()),
+        }),
+        202: z.object({ installed: z.literal(false), status: z.literal('in_progress'), message: z.string() }),
         400: errorJson,
+        409: errorJson,
+        429: errorJson,
         502: errorJson,
         503: errorJson,
         504: errorJson,

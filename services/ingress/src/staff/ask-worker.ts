@@ -2,13 +2,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   DiscoveryCache,
   enqueue,
+  type GhlRefusal,
   ghlCalendars,
+  isGhlRefusal,
+  type JobInput,
   type JobName,
-  type JobPayload,
   type Queues,
 } from '@ghl-bridge/jobs';
 import type { Logger } from '@ghl-bridge/observability';
-import { QueueEvents } from 'bullmq';
+import { type Job, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { ApiError } from '../http/errors.js';
 import { withDeadline } from '../http/with-deadline.js';
@@ -25,10 +27,10 @@ export interface Discovery {
  * bounded time. Requests for the same thing within a few seconds share one job (and one GHL
  * call); a late answer still lands in the cache for the next request.
  */
-export async function askWorker<Name extends 'ghl.calendars' | 'ghl.free-slots' | 'ghl.oauth-exchange'>(
+export async function askWorker<Name extends 'ghl.calendars' | 'ghl.free-slots'>(
   discovery: Discovery,
   name: Name & JobName,
-  payload: JobPayload<Name>,
+  payload: JobInput<Name>,
   dedupKey: string,
   now: number,
 ): Promise<unknown> {
@@ -40,6 +42,16 @@ export async function askWorker<Name extends 'ghl.calendars' | 'ghl.free-slots' 
   ).catch(() => {
     throw new ApiError(503, 'unavailable', 'The job queue is unavailable right now; try again shortly');
   });
+  const result = await waitForJob(discovery, job);
+  if (isGhlRefusal(result)) throw refusalError(result);
+  return result;
+}
+
+/**
+ * The job's answer, waiting at most the discovery timeout: 504 after that (the job carries on),
+ * 502 when the job failed (its failure names the GHL error kind and GHL's message, never a token).
+ */
+export async function waitForJob(discovery: Discovery, job: Job): Promise<unknown> {
   try {
     return await job.waitUntilFinished(discovery.events, discovery.timeoutMs);
   } catch (error) {
@@ -51,9 +63,23 @@ export async function askWorker<Name extends 'ghl.calendars' | 'ghl.free-slots' 
         'GHL did not answer in time; try again shortly (the answer will be cached)',
       );
     }
-    // The worker's failure names the GHL error kind and GHL's own message, never a token.
     throw new ApiError(502, 'ghl_error', `GHL could not answer: ${message}`);
   }
+}
+
+/**
+ * GHL refused what the person asked for: a 4xx with GHL's message. A 403 from GHL means the
+ * thing is not in this location (for the person: not found); a 401 means our own credentials,
+ * so only that one is GHL's side failing (502).
+ */
+export function refusalError({ ghlRefusal }: GhlRefusal): ApiError {
+  const { status, message } = ghlRefusal;
+  if (status === 0) return new ApiError(409, 'ghl_not_connected', message);
+  if (status === 404 || status === 403 || (status < 500 && /not found/i.test(message)))
+    return new ApiError(404, 'not_found', `GHL: ${message}`);
+  if (status === 400 || status === 409 || status === 422)
+    return new ApiError(status, 'ghl_refused', `GHL: ${message}`);
+  return new ApiError(502, 'ghl_error', `GHL could not answer: ${status} ${message}`);
 }
 
 /**

@@ -1,29 +1,37 @@
 import type { Config } from '@ghl-bridge/config';
-import { enqueue, type Queues, sha256Hex, webhookJobId } from '@ghl-bridge/jobs';
+import type { Db } from '@ghl-bridge/db';
+import { enqueue, type Queues, sha256Hex, type WebhookSource, webhookJobId } from '@ghl-bridge/jobs';
 import type { Metrics } from '@ghl-bridge/observability';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { sendError } from '../http/errors.js';
 import { withDeadline } from '../http/with-deadline.js';
 import { checkTimestamp } from './check-timestamp.js';
+import { parseWebhookBody } from './parse-webhook-body.js';
 import { parseWebhookKeys, verifyGhlSignature } from './verify-ghl-signature.js';
-import { verifySharedSecret } from './verify-shared-secret.js';
+import { checkWorkflowSecret, scopeWorkflowEvent } from './workflow-secret.js';
 
 export interface GhlWebhookRouteOptions {
   webhooks: Config['webhooks'];
   queues: Queues;
+  /** Workflow secrets are looked up here. */
+  db: Db;
   /** Milliseconds since the epoch; tests move it. */
   now: () => number;
   metrics: Metrics;
 }
 
+type Source = 'app' | 'workflow';
+
 /**
- * `POST /api/webhooks/ghl/`: verify the raw bytes, then store one job per delivery. GHL retries
- * only on 429 and drops the event for good on anything else, so: 200 only once Redis has the
- * job, 429 when it cannot be stored in time, and 4xx for what GHL must not resend.
+ * `POST /api/webhooks/ghl/` (GHL's signed app webhooks) and `POST /api/webhooks/ghl/workflow`
+ * (a location's workflow "Custom Webhook" with its secret): check who sent it, then store one
+ * job per delivery. GHL retries only on 429 and drops the event for good on anything else, so:
+ * 200 only once Redis has the job, 429 when it cannot be stored in time, and 4xx for what must
+ * not be resent. Nothing is stored from a rejected request.
  */
 export const ghlWebhookRoute: FastifyPluginAsync<GhlWebhookRouteOptions> = async (app, options) => {
-  const { webhooks, queues, now, metrics } = options;
-  const count = (source: string, outcome: string) => metrics.webhooks.received.inc({ source, outcome });
+  const { webhooks, queues, db, now, metrics } = options;
+  const count = (source: Source, outcome: string) => metrics.webhooks.received.inc({ source, outcome });
   const keys = parseWebhookKeys(
     webhooks.ed25519PublicKey,
     webhooks.rsaEnabled ? webhooks.rsaPublicKey : undefined,
@@ -35,80 +43,113 @@ export const ghlWebhookRoute: FastifyPluginAsync<GhlWebhookRouteOptions> = async
     done(null, body),
   );
 
-  const verifiers = {
-    app: (raw: Buffer, request: FastifyRequest) => verifyGhlSignature(raw, request.headers, keys),
-    workflow: (raw: Buffer, request: FastifyRequest) =>
-      verifySharedSecret(raw, request.headers, webhooks.sharedSecret),
-  };
-
-  const receive =
-    (source: keyof typeof verifiers) => async (request: FastifyRequest, reply: FastifyReply) => {
-      const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      const verdict = verifiers[source](raw, request);
-      if (!verdict.ok) {
-        request.log.warn({ reason: verdict.reason }, 'webhook signature rejected');
-        count(source, 'rejected_signature');
-        const message =
-          verdict.reason === 'missing' ? 'No GHL signature header' : 'Signature does not match the body';
-        return sendError(reply, 401, 'invalid_signature', message);
-      }
-
-      const event = parseObject(raw);
-      if (!event) {
-        request.log.warn({ bytes: raw.length }, 'webhook body is not a JSON object');
-        count(source, 'rejected_body');
-        return sendError(reply, 400, 'malformed_json', 'Body must be a JSON object');
-      }
-      const age = checkTimestamp(event.timestamp, now(), webhooks.maxAgeSeconds);
-      if (!age.ok) {
-        request.log.warn(
-          { timestamp: event.timestamp, reason: age.reason },
-          'webhook outside the timestamp window',
-        );
-        count(source, 'rejected_stale');
-        return sendError(reply, 401, 'stale_webhook', age.reason);
-      }
-
-      const payloadHash = sha256Hex(raw);
-      const webhookId =
-        typeof event.webhookId === 'string' && event.webhookId !== '' ? event.webhookId : undefined;
-      const jobId = webhookJobId(webhookId, payloadHash);
-      const payload = {
-        payloadHash,
-        webhookId,
-        event,
-        receivedAt: new Date(now()).toISOString(),
-        requestId: request.id,
-      };
-      try {
-        await withDeadline(
-          enqueue(queues, 'webhook.process', payload, { jobId }),
-          webhooks.enqueueTimeoutMs,
-          'enqueue',
-        );
-      } catch (error) {
-        request.log.error({ err: error, jobId }, 'webhook not stored; answering 429 so GHL retries');
-        count(source, 'not_stored');
-        reply.header('retry-after', '600');
-        return sendError(reply, 429, 'not_stored', 'The webhook could not be stored right now; retry later');
-      }
-      request.log.info({ jobId, type: event.type, scheme: verdict.scheme }, 'webhook stored');
-      count(source, 'stored');
-      return reply.code(200).send({ received: true, jobId });
+  /** The checks both routes share once the sender is known, then the enqueue. */
+  async function store(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    delivery: { source: WebhookSource; event: Record<string, unknown>; payloadHash: string; scheme: string },
+  ) {
+    const source = delivery.source.kind;
+    const { event, payloadHash } = delivery;
+    const age = checkTimestamp(event.timestamp, now(), webhooks.maxAgeSeconds);
+    if (!age.ok) {
+      request.log.warn({ reason: age.reason }, 'webhook outside the timestamp window');
+      count(source, 'rejected_stale');
+      return sendError(reply, 401, 'stale_webhook', age.reason);
+    }
+    const webhookId =
+      typeof event.webhookId === 'string' && event.webhookId !== '' ? event.webhookId : undefined;
+    const jobId = webhookJobId(webhookId, payloadHash);
+    const payload = {
+      payloadHash,
+      webhookId,
+      event,
+      source: delivery.source,
+      receivedAt: new Date(now()).toISOString(),
+      requestId: request.id,
     };
+    try {
+      await withDeadline(
+        enqueue(queues, 'webhook.process', payload, { jobId }),
+        webhooks.enqueueTimeoutMs,
+        'enqueue',
+      );
+    } catch (error) {
+      request.log.error({ err: error, jobId }, 'webhook not stored; answering 429 so GHL retries');
+      return notStored(reply, source);
+    }
+    request.log.info({ jobId, type: event.type, scheme: delivery.scheme }, 'webhook stored');
+    count(source, 'stored');
+    return reply.code(200).send({ received: true, jobId });
+  }
 
-  app.post('/api/webhooks/ghl', { bodyLimit: webhooks.bodyLimitBytes }, receive('app'));
-  // GHL workflow "custom webhooks": user-defined bodies, an HMAC under GHL_WEBHOOK_SECRET instead of GHL's signature.
-  app.post('/api/webhooks/ghl/workflow', { bodyLimit: webhooks.bodyLimitBytes }, receive('workflow'));
-};
+  function notStored(reply: FastifyReply, source: Source) {
+    count(source, 'not_stored');
+    reply.header('retry-after', '600');
+    return sendError(reply, 429, 'not_stored', 'The webhook could not be stored right now; retry later');
+  }
 
-function parseObject(raw: Buffer): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(raw.toString('utf8'));
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
+  function parse(request: FastifyRequest, reply: FastifyReply, raw: Buffer, source: Source) {
+    const parsed = parseWebhookBody(raw);
+    if (parsed.ok) return parsed.event;
+    request.log.warn({ bytes: raw.length, reason: parsed.error }, 'webhook body refused');
+    count(source, 'rejected_body');
+    sendError(reply, 400, parsed.error, parsed.message);
     return undefined;
   }
-}
+
+  const rawBody = (request: FastifyRequest) =>
+    Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+
+  app.post('/api/webhooks/ghl', { bodyLimit: webhooks.bodyLimitBytes }, async (request, reply) => {
+    const raw = rawBody(request);
+    const verdict = verifyGhlSignature(raw, request.headers, keys);
+    if (!verdict.ok) {
+      request.log.warn({ reason: verdict.reason }, 'webhook signature rejected');
+      count('app', 'rejected_signature');
+      const message =
+        verdict.reason === 'missing' ? 'No GHL signature header' : 'Signature does not match the body';
+      return sendError(reply, 401, 'invalid_signature', message);
+    }
+    const event = parse(request, reply, raw, 'app');
+    if (!event) return reply;
+    const source = { kind: 'app' } as const;
+    return store(request, reply, { source, event, payloadHash: sha256Hex(raw), scheme: verdict.scheme });
+  });
+
+  // GHL workflow "Custom Webhook" actions: user-defined bodies, a location's secret in a header.
+  app.post('/api/webhooks/ghl/workflow', { bodyLimit: webhooks.bodyLimitBytes }, async (request, reply) => {
+    const raw = rawBody(request);
+    let verdict: Awaited<ReturnType<typeof checkWorkflowSecret>>;
+    try {
+      verdict = await checkWorkflowSecret(db, request.headers);
+    } catch (error) {
+      // PostgreSQL is away: the sender may try again, as for Redis.
+      request.log.error({ err: error }, 'workflow secret not checked; answering 429');
+      return notStored(reply, 'workflow');
+    }
+    if (!verdict.ok) {
+      request.log.warn({ reason: verdict.reason }, 'workflow secret rejected');
+      count('workflow', 'rejected_secret');
+      const message =
+        verdict.reason === 'missing' ? 'No X-GHL-Bridge-Secret header' : 'Unknown or revoked workflow secret';
+      return sendError(reply, 401, 'invalid_secret', message);
+    }
+    const event = parse(request, reply, raw, 'workflow');
+    if (!event) return reply;
+    const scoped = scopeWorkflowEvent(event, verdict.secret);
+    if (!scoped.ok) {
+      request.log.warn(
+        { secretId: verdict.secret.id, reason: scoped.error },
+        'workflow webhook outside its secret',
+      );
+      count('workflow', scoped.status === 403 ? 'rejected_location' : 'rejected_body');
+      return sendError(reply, scoped.status, scoped.error, scoped.message);
+    }
+    const { secret } = verdict;
+    const source = { kind: 'workflow', locationId: secret.locationId, secretId: secret.id } as const;
+    // The hash of the event as scoped, so the same body sent by two locations is two events.
+    const payloadHash = sha256Hex(JSON.stringify(scoped.event));
+    return store(request, reply, { source, event: scoped.event, payloadHash, scheme: 'workflow_secret' });
+  });
+};

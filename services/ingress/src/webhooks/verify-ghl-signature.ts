@@ -7,7 +7,7 @@ export interface WebhookKeys {
 }
 
 export type SignatureVerdict =
-  | { ok: true; scheme: 'ed25519' | 'rsa' | 'hmac' }
+  | { ok: true; scheme: 'ed25519' | 'rsa' }
   | { ok: false; reason: 'missing' | 'invalid' };
 
 export function parseWebhookKeys(ed25519Pem: string, rsaPem: string | undefined): WebhookKeys {

@@ -1,8 +1,8 @@
-import { type GhlInstalls, runGhlJob } from '@ghl-bridge/ghl';
-import { oauthCodeKey } from '@ghl-bridge/jobs';
+import type { GhlInstalls } from '@ghl-bridge/ghl';
+import { enqueue, isGhlRefusal, oauthCodeKey } from '@ghl-bridge/jobs';
 import { openSecret } from '@ghl-bridge/secrets';
-import { UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { runGhlRead } from '../ghl-reads/run-ghl-read.js';
 import { type Processor, requireDep } from './types.js';
 
 /** What exchanging an installer's code needs: where the sealed code waits, and the install functions. */
@@ -12,9 +12,16 @@ export interface OAuthExchangeDeps {
   key: Buffer;
   installs: GhlInstalls;
   redirectUri?: string | undefined;
+  /** The Marketplace app's id (from its client id), which /oauth/installedLocations asks for. */
+  appId?: string | undefined;
 }
 
-/** Takes the sealed code (once: GETDEL), exchanges it with GHL and stores the tokens. */
+/**
+ * Exchanges the sealed code with GHL and stores the tokens. The code is deleted only once GHL
+ * has answered for good: a 429 (a wait) or a 5xx (a retry) keeps it for the next try. GHL
+ * refusing it (a bogus, expired or spent code) is the answer the installer sees, not a failure.
+ * An agency install then gets one job listing its locations, each of which gets its own token.
+ */
 export const processGhlOauthExchange: Processor<'ghl.oauth-exchange'> = async ({
   payload,
   job,
@@ -23,13 +30,35 @@ export const processGhlOauthExchange: Processor<'ghl.oauth-exchange'> = async ({
   log,
 }) => {
   const oauth = requireDep(deps, 'oauthExchange', 'OAuth client');
-  const sealed = await oauth.redis.getdel(oauthCodeKey(oauth.prefix, payload.pendingId));
+  const key = oauthCodeKey(oauth.prefix, payload.pendingId);
+  const sealed = await oauth.redis.get(key);
   if (!sealed)
-    throw new UnrecoverableError('the authorisation code expired or was already used; install again');
+    return {
+      ghlRefusal: {
+        status: 400,
+        message: 'The authorisation code expired or was already used; install again',
+      },
+    };
   const code = openSecret(oauth.key, sealed, payload.pendingId);
-  const resourceId = await runGhlJob(job, token, () =>
-    oauth.installs.installFromCode(code, payload.userType, oauth.redirectUri),
+  const installed = await runGhlRead(job, token, () =>
+    oauth.installs.installFromCode(code, oauth.redirectUri),
   );
-  log.info({ resourceId, userType: payload.userType }, 'app installed through OAuth');
-  return { resourceId, userType: payload.userType };
+  await oauth.redis.del(key);
+  if (isGhlRefusal(installed)) {
+    log.warn({ status: installed.ghlRefusal.status }, 'GHL refused the authorisation code');
+    return installed;
+  }
+  const { resourceId, userType, approvedLocations } = installed;
+  if (userType === 'Company')
+    await enqueue(
+      deps.queues,
+      'ghl.install-company',
+      { companyId: resourceId },
+      { jobId: `install-company-${safeId(resourceId)}-${Date.now()}` },
+    );
+  log.info({ resourceId, userType, locations: approvedLocations.length }, 'app installed through OAuth');
+  return { installed: true, resourceId, userType, locations: approvedLocations };
 };
+
+/** A GHL id as part of a BullMQ job id (no `:`). */
+export const safeId = (id: string) => id.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 100);

@@ -1,15 +1,22 @@
 import { getLocationSettings, saveBlockedSlots, saveCalendars } from '@ghl-bridge/db';
-import { runGhlJob } from '@ghl-bridge/ghl';
-import type { CalendarSummary } from '@ghl-bridge/jobs';
+import { type CalendarSummary, isGhlRefusal } from '@ghl-bridge/jobs';
+import { runGhlRead } from '../ghl-reads/run-ghl-read.js';
 import { blockMirror, calendarMirror } from '../reconcile/from-ghl.js';
 import { type Processor, requireDep } from './types.js';
+
+// GHL refusing a read (unknown calendar, bad range) is the answer, not a job failure: ingress
+// turns it into a 4xx with GHL's message.
 
 /** Discovery: the location's calendars in the seed service's shape, cached for ingress. */
 export const processGhlCalendars: Processor<'ghl.calendars'> = async ({ payload, job, token, deps }) => {
   const ghl = requireDep(deps, 'ghl', 'GHL client');
-  const calendars = await runGhlJob(job, token, () => ghl.listCalendars(payload.locationId));
+  const calendars = await runGhlRead(job, token, () => ghl.listCalendars(payload.locationId));
+  if (isGhlRefusal(calendars)) return calendars;
   // Kept for staff writes, which check a calendar against its location, and for overlap rules.
-  await saveCalendars(deps.db, calendars.map((c) => calendarMirror(payload.locationId, c)));
+  await saveCalendars(
+    deps.db,
+    calendars.map((c) => calendarMirror(payload.locationId, c)),
+  );
   const { timeZone } = await getLocationSettings(deps.db, payload.locationId);
   const summaries: CalendarSummary[] = calendars.map((calendar) => ({
     id: calendar.id,
@@ -27,7 +34,7 @@ export const processGhlCalendars: Processor<'ghl.calendars'> = async ({ payload,
 export const processGhlFreeSlots: Processor<'ghl.free-slots'> = async ({ payload, job, token, deps }) => {
   const ghl = requireDep(deps, 'ghl', 'GHL client');
   const { locationId, calendarId, startMs, endMs, timezone } = payload;
-  const slots = await runGhlJob(job, token, async () => {
+  const slots = await runGhlRead(job, token, async () => {
     const free = await ghl.getFreeSlots(locationId, calendarId, { startMs, endMs, timezone });
     // GHL's blocked time over the same range, so ingress offers only what a booking would get.
     const blocks = await ghl.listBlockedSlots(locationId, { calendarId, startMs, endMs });
@@ -40,6 +47,7 @@ export const processGhlFreeSlots: Processor<'ghl.free-slots'> = async ({ payload
     );
     return free;
   });
+  if (isGhlRefusal(slots)) return slots;
   await deps.discoveryCache?.setFreeSlots({ locationId, calendarId, startMs, endMs, timezone }, slots);
   return slots;
 };

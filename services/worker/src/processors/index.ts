@@ -3,6 +3,8 @@ import { processContactFetch } from './contact-fetch.js';
 import { processGhlOauthExchange } from './ghl-oauth-exchange.js';
 import { processGhlCalendars, processGhlFreeSlots } from './ghl-reads.js';
 import {
+  processGhlForgetTokens,
+  processGhlInstallCompany,
   processGhlInstallLocation,
   processReconcileAll,
   processReconcileLocation,
@@ -24,6 +26,8 @@ export const processors: Processors = {
   'reconcile.location': processReconcileLocation,
   'retention.prune': processRetentionPrune,
   'ghl.install-location': processGhlInstallLocation,
+  'ghl.install-company': processGhlInstallCompany,
+  'ghl.forget-tokens': processGhlForgetTokens,
   'ghl.oauth-exchange': processGhlOauthExchange,
 };
 

@@ -1,9 +1,11 @@
 import { ghlTokens } from '@ghl-bridge/db';
-import { runGhlJob } from '@ghl-bridge/ghl';
+import { GhlTransientError, runGhlJob } from '@ghl-bridge/ghl';
 import { contactFetchJobId, enqueue, enqueueReconcile } from '@ghl-bridge/jobs';
+import { UnrecoverableError } from 'bullmq';
 import { and, eq } from 'drizzle-orm';
 import { reconcileLocation } from '../reconcile/reconcile-location.js';
 import { pruneIdempotencyKeys, pruneWebhookEvents } from '../webhooks/prune-events.js';
+import { safeId } from './ghl-oauth-exchange.js';
 import { type Processor, requireDep } from './types.js';
 
 /**
@@ -63,6 +65,11 @@ export const processRetentionPrune: Processor<'retention.prune'> = async ({ deps
   return { webhookEvents, idempotencyKeys };
 };
 
+/**
+ * A location installed under an agency gets its own token: kept if it has one, else minted from
+ * the company token. Neither stored yet (the INSTALL webhook can beat the code exchange) is a
+ * transient failure: the job retries with backoff until one arrives.
+ */
 export const processGhlInstallLocation: Processor<'ghl.install-location'> = async ({
   payload,
   job,
@@ -71,10 +78,48 @@ export const processGhlInstallLocation: Processor<'ghl.install-location'> = asyn
   log,
 }) => {
   const tokens = requireDep(deps, 'ghlTokens', 'GHL token manager');
-  const minted = await runGhlJob(job, token, () =>
+  const outcome = await runGhlJob(job, token, () =>
     tokens.installFromCompany(payload.companyId, payload.locationId),
   );
-  if (!minted)
-    log.info(payload, 'install recorded; no company token held, so the location brings its own via OAuth');
-  return { minted };
+  log.info({ ...payload, outcome }, 'location install has its token');
+  return { outcome };
+};
+
+/**
+ * An agency install: every location where the app is installed under the company (GHL's
+ * `/oauth/installedLocations`, paged) gets its own `ghl.install-location` job. Waits, with
+ * backoff, until the company token is stored.
+ */
+export const processGhlInstallCompany: Processor<'ghl.install-company'> = async ({
+  payload,
+  job,
+  token,
+  deps,
+  log,
+}) => {
+  const tokens = requireDep(deps, 'ghlTokens', 'GHL token manager');
+  const ghl = requireDep(deps, 'ghl', 'GHL client');
+  const { appId } = requireDep(deps, 'oauthExchange', 'OAuth client');
+  if (!appId) throw new UnrecoverableError('GHL_CLIENT_ID is not configured, so the app id is unknown');
+  const { companyId } = payload;
+  if (!(await tokens.hasActiveTokens(companyId)))
+    throw new GhlTransientError(`company ${companyId}'s token has not arrived yet`);
+  const locations = await runGhlJob(job, token, () => ghl.installedLocations(companyId, appId));
+  const stamp = Date.now();
+  for (const locationId of locations)
+    await enqueue(
+      deps.queues,
+      'ghl.install-location',
+      { companyId, locationId },
+      { jobId: `install-${safeId(locationId)}-${stamp}` },
+    );
+  log.info({ companyId, locations: locations.length }, 'agency install: a token job per location');
+  return { locations: locations.length };
+};
+
+/** After an UNINSTALL committed: the cached access token goes too, so no call goes on with it. */
+export const processGhlForgetTokens: Processor<'ghl.forget-tokens'> = async ({ payload, deps }) => {
+  const oauth = requireDep(deps, 'oauthExchange', 'GHL installs');
+  await oauth.installs.forgetCachedToken(payload.resourceId);
+  return { forgotten: payload.resourceId };
 };

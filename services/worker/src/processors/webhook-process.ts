@@ -1,5 +1,12 @@
+import { webhookTypeLabel } from '@ghl-bridge/jobs';
 import { sweepOutbox } from '../outbox/sweep-outbox.js';
-import { applyWebhookEvents, dedupKeysOf, recordWebhookFailure } from '../webhooks/apply-webhook-events.js';
+import {
+  applyWebhookEvents,
+  dedupKeysOf,
+  recordIgnoredWebhook,
+  recordWebhookFailure,
+} from '../webhooks/apply-webhook-events.js';
+import { checkWebhookSource } from '../webhooks/check-webhook-source.js';
 import { entityKeysOf } from '../webhooks/effects/index.js';
 import { WebhookBatcher } from '../webhooks/webhook-batcher.js';
 import type { Processor, WorkerDeps } from './types.js';
@@ -30,9 +37,18 @@ function batcherFor(deps: WorkerDeps): WebhookBatcher {
 }
 
 export const processWebhook: Processor<'webhook.process'> = async ({ payload, deps, log }) => {
+  const type = webhookTypeLabel(payload.event.type);
+  // First of all: an event its source may not drive is recorded as ignored and changes nothing.
+  const verdict = checkWebhookSource(payload.source, payload.event);
+  if (!verdict.ok) {
+    const outcome = await recordIgnoredWebhook(deps.db, payload, verdict.reason);
+    deps.metrics?.webhooks.applied.inc({ type, outcome });
+    log.warn({ outcome, eventType: type, reason: verdict.reason }, 'webhook refused by its source rule');
+    return { outcome };
+  }
   try {
     const outcome = await batcherFor(deps).apply(payload);
-    deps.metrics?.webhooks.applied.inc({ type: String(payload.event.type ?? 'unknown'), outcome });
+    deps.metrics?.webhooks.applied.inc({ type, outcome });
     log.info(
       { outcome, eventType: payload.event.type, locationId: payload.event.locationId },
       'webhook applied',

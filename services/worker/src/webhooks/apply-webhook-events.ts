@@ -1,4 +1,5 @@
 import { type Db, describeError, webhookEvents } from '@ghl-bridge/db';
+import type { WebhookSource } from '@ghl-bridge/jobs';
 import { eq, or, sql } from 'drizzle-orm';
 import { type GhlEvent, parseGhlEvent, withoutNulBytes } from './ghl-events.js';
 import {
@@ -18,6 +19,8 @@ export interface WebhookDelivery {
   webhookId?: string | undefined;
   event: Record<string, unknown>;
   receivedAt: string;
+  /** Who vouched for it (GHL's signature when absent); kept on the row for replays. */
+  source?: WebhookSource | undefined;
 }
 
 export type { WebhookEffects } from './webhook-effect.js';
@@ -148,12 +151,13 @@ async function claimEventRows(
     with seen as (${lockSeen}),
     inserted as (
       insert into webhook_events
-        (webhook_id, payload_hash, event_type, location_id, status, attempts, payload, received_at, processed_at)
+        (webhook_id, payload_hash, event_type, location_id, status, attempts, payload, source,
+         received_at, processed_at)
       select r."webhookId", r."payloadHash", r."eventType", r."locationId", 'processed', 1, r.payload,
-             r."receivedAt", now()
+             r.source, r."receivedAt", now()
       from jsonb_to_recordset(${json(deliveries.map(toRow))}::jsonb) as r(
         "webhookId" text, "payloadHash" text, "eventType" text, "locationId" text, payload jsonb,
-        "receivedAt" timestamptz)
+        source jsonb, "receivedAt" timestamptz)
       order by r."payloadHash"
       on conflict do nothing
       returning id::text, payload_hash)
@@ -196,6 +200,31 @@ function rowFinder(rows: readonly EventRow[]): (delivery: WebhookDelivery) => Ev
     byHash.get(delivery.payloadHash);
 }
 
+/**
+ * Records a delivery that must change nothing (it breaks the rule of its source) as `ignored`,
+ * with the reason; a repeat finds the row and is a duplicate.
+ */
+export async function recordIgnoredWebhook(
+  db: Db,
+  received: WebhookDelivery,
+  reason: string,
+): Promise<WebhookOutcome> {
+  const delivery = { ...received, event: withoutNulBytes(received.event) };
+  const inserted = await db
+    .insert(webhookEvents)
+    .values({
+      ...toRow(delivery),
+      status: 'ignored',
+      attempts: 1,
+      lastError: reason,
+      receivedAt: new Date(delivery.receivedAt),
+      processedAt: new Date(),
+    })
+    .onConflictDoNothing()
+    .returning({ id: webhookEvents.id });
+  return inserted.length > 0 ? 'ignored' : 'duplicate';
+}
+
 /** Keeps a failed attempt visible (status, error, attempts) while the effect stays rolled back. */
 export async function recordWebhookFailure(db: Db, received: WebhookDelivery, error: unknown): Promise<void> {
   const delivery = { ...received, event: withoutNulBytes(received.event) };
@@ -229,6 +258,7 @@ function toRow(delivery: WebhookDelivery) {
     eventType: eventType(event),
     locationId: typeof event.locationId === 'string' ? event.locationId : null,
     payload: event,
+    source: delivery.source ?? { kind: 'app' },
     receivedAt: delivery.receivedAt,
   };
 }

@@ -18,12 +18,18 @@ export interface CalendarRouteDeps extends StaffDeps {
 
 const DAY_MS = 86_400_000;
 
-/** What a discovery request can fail with: bad query, auth, and GHL or the queue being away. */
+/**
+ * What a discovery request can fail with: bad query, auth, GHL refusing what was asked (its
+ * message: 404 for what GHL does not have in this location, 400/422 for what it will not take,
+ * 409 when the location's GHL install is missing), and GHL or the queue being away (502-504).
+ */
 const discoveryErrors = {
   400: errorJson,
   401: errorJson,
   403: errorJson,
   404: errorJson,
+  409: errorJson,
+  422: errorJson,
   502: errorJson,
   503: errorJson,
   504: errorJson,

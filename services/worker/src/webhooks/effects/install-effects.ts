@@ -44,25 +44,52 @@ export const installKeys = (event: Record<string, unknown>) => [
   `install:${String(event.locationId ?? event.companyId)}`,
 ];
 
+// Follow-up work is promised through the outbox, in the webhook batch's transaction: the job
+// exists exactly when the effect committed (a rolled-back batch promises nothing), and the
+// worker's outbox sweeper enqueues it shortly after. Nothing here may call GHL or Redis itself.
+
 /**
- * The app was installed: remember it, and for a location under an agency, promise (through the
- * outbox, in this transaction) a job that mints its token from the company token if we hold one.
+ * The app was installed: remember it. A location under an agency gets a job that makes sure it
+ * has its own token (minting it from the company token, retrying until that token exists); an
+ * agency-level install gets a job that lists its installed locations.
  */
 export const install: SingleEffect<EventOf<'install'>> = async ({ tx, promise }, { raw }) => {
   const { resourceId, applied } = await record(tx, raw, true);
   if (!applied) return 'ignored';
   const { locationId, companyId } = installEvent.parse(raw);
-  if (locationId && companyId) {
-    const jobId = `install-${resourceId}-${Date.now()}`;
-    await promise({ jobName: 'ghl.install-location', jobId, payload: { locationId, companyId } });
-  }
+  const stamp = `${jobIdPart(resourceId)}-${Date.now()}`;
+  if (locationId && companyId)
+    await promise({
+      jobName: 'ghl.install-location',
+      jobId: `install-${stamp}`,
+      payload: { locationId, companyId },
+    });
+  else if (companyId)
+    await promise({
+      jobName: 'ghl.install-company',
+      jobId: `install-company-${stamp}`,
+      payload: { companyId },
+    });
   return 'processed';
 };
 
-/** The app was removed: forget its tokens, as GHL has revoked them; later calls fail as needing re-auth. */
-export const uninstall: SingleEffect<EventOf<'uninstall'>> = async ({ tx }, { raw }) => {
+/**
+ * The app was removed: forget its tokens, as GHL has revoked them; later calls fail as needing
+ * re-auth. The stored tokens go in this transaction; the cached access token lives in Redis,
+ * which this transaction cannot touch, so a `ghl.forget-tokens` job (through the outbox, after
+ * commit) drops it: no call goes on with it, and a rollback drops nothing.
+ */
+export const uninstall: SingleEffect<EventOf<'uninstall'>> = async ({ tx, promise }, { raw }) => {
   const { resourceId, applied } = await record(tx, raw, false);
   if (!applied) return 'ignored';
   await tx.delete(ghlTokens).where(eq(ghlTokens.resourceId, resourceId));
+  await promise({
+    jobName: 'ghl.forget-tokens',
+    jobId: `forget-${jobIdPart(resourceId)}-${Date.now()}`,
+    payload: { resourceId },
+  });
   return 'processed';
 };
+
+/** A GHL id as part of a BullMQ job id (no `:`). */
+const jobIdPart = (id: string) => id.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 100);
