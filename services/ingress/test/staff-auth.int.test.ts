@@ -2,7 +2,7 @@ import { createApiKey, revokeApiKey } from '@ghl-bridge/db';
 import { test } from '@ghl-bridge/testing';
 import { describe, expect } from 'vitest';
 import { runKeysCommand } from '../src/cli/keys-command.js';
-import { CAL, citaBody, FOREIGN_CAL, OTHER_LOC, startStaffApp } from './staff-helpers.js';
+import { citaBody, FOREIGN_CAL, OTHER_LOC, startStaffApp } from './staff-helpers.js';
 
 describe('staff API authentication', () => {
   test('answers 401 without a key, with a malformed header, with an unknown or revoked key', async ({
