@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { type RunningSandbox, startSandbox } from '@ghl-bridge/ghl-sandbox';
 import { test } from '@ghl-bridge/testing';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { GhlNeedsReauthError, GhlRateLimitedError } from '../src/index.js';
+import { GhlNeedsReauthError, GhlRateLimitedError, refreshLockKey } from '../src/index.js';
 import { capturedLogs, ghlFor, sandboxConfig } from './rig.js';
 
 let sandbox: RunningSandbox;
@@ -190,7 +190,7 @@ describe('token refresh', () => {
     expect((await output.next()).value).toBe('ready');
     doomed.stdin.write('go\n');
     // Wait until it holds the lock (its refresh is then in flight: GHL answers after 2 s).
-    const lockKey = `${cfg.redis.queuePrefix}:ghl:refresh-lock:${location.id}`;
+    const lockKey = refreshLockKey(cfg.redis.queuePrefix, location.id);
     for (let waited = 0; waited < 3000 && !(await redis.get(lockKey)); waited += 25) {
       await new Promise((resolve) => setTimeout(resolve, 25));
     }

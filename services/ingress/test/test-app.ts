@@ -39,7 +39,13 @@ export async function startTestApp({
     poolSize: 2,
     connectTimeoutSeconds: 1,
   });
-  const discovery = createDiscovery(redisUrl, redis, config.redis.queuePrefix, config.discovery, log);
+  const discovery = createDiscovery(
+    { ...config.redis, url: redisUrl },
+    redis,
+    config.redis.queuePrefix,
+    config.discovery,
+    log,
+  );
   const app = await buildApp({
     config,
     log,

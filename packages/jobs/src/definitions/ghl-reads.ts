@@ -65,5 +65,8 @@ export const ghlInstallLocation = defineJob({
   },
 });
 
-/** Where a sealed authorisation code waits for the worker. */
+/**
+ * Where a sealed authorisation code waits for the worker. Only single-key commands touch it, so
+ * it needs no hash tag: on a cluster it lands wherever its id hashes.
+ */
 export const oauthCodeKey = (prefix: string, pendingId: string) => `${prefix}:oauth-code:${pendingId}`;

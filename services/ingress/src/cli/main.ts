@@ -1,7 +1,7 @@
 import { loadConfig } from '@ghl-bridge/config';
 import { createDatabase } from '@ghl-bridge/db';
 import { closeQueues, createQueues } from '@ghl-bridge/jobs';
-import { Redis } from 'ioredis';
+import { createRedis } from '@ghl-bridge/redis';
 import { runKeysCommand } from './keys-command.js';
 import { OPS_USAGE, runOpsCommand } from './ops-commands.js';
 
@@ -17,8 +17,10 @@ if (!command || !['keys', 'webhooks', 'tokens', 'reconcile', 'queues'].includes(
   process.exitCode = 2;
 } else {
   const database = createDatabase({ url: config.database.url, poolSize: 1 });
-  const redis = command === 'keys' ? undefined : new Redis(config.redis.url, { maxRetriesPerRequest: 1 });
-  const queues = redis ? createQueues(redis, config.redis.queuePrefix) : undefined;
+  const redis = command === 'keys' ? undefined : createRedis(config.redis, 'command');
+  const queues = redis
+    ? createQueues(redis, config.redis.queuePrefix, { ackReplicas: config.redis.ackReplicas })
+    : undefined;
   try {
     process.exitCode =
       command === 'keys' || !queues

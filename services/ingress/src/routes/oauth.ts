@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '@ghl-bridge/config';
 import { oauthCodeKey } from '@ghl-bridge/jobs';
+import type { RedisClient } from '@ghl-bridge/redis';
 import { sealSecret } from '@ghl-bridge/secrets';
 import type { FastifyPluginAsync } from 'fastify';
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { ApiError, sendError } from '../http/errors.js';
 import { parseWith } from '../http/parse-with.js';
@@ -13,7 +13,7 @@ import { askWorker, type Discovery } from '../staff/ask-worker.js';
 export interface OAuthRouteOptions {
   ghl: Config['ghl'];
   /** The producer connection: the sealed code waits here for the worker. */
-  redis: Redis;
+  redis: RedisClient;
   /** BullMQ key prefix (not `prefix`: Fastify reads that one as the routes' URL prefix). */
   queuePrefix: string;
   discovery: Discovery;
