@@ -42,7 +42,9 @@ export const test = base
   .extend('webhookKeys', { scope: 'file' }, () => generateWebhookKeys())
   .extend('queuePrefix', async ({ redis }, { onCleanup }) => {
     const prefix = `t-${randomBytes(6).toString('hex')}`;
-    onCleanup(() => deleteKeys(redis, prefix));
+    onCleanup(async () => {
+      await deleteKeys(redis, prefix);
+    });
     return prefix;
   })
   .extend(
