@@ -58,7 +58,7 @@ async function phase(name: string, spawn: (prefix: string) => Child[], workers: 
   const prefix = benchPrefix();
   try {
     const queue = await fillPaused(redis, prefix, jobs);
-    const drained = await drain(redis, prefix, queue, workers, TOTAL, spawn(prefix));
+    const drained = await drain(redis, queue, workers, TOTAL, spawn(prefix));
     await queue.close();
     console.log(`${name}: ${fmt(drained.perSecond)} jobs/s`);
     return drained;

@@ -1,6 +1,6 @@
-import { jobRegistry } from '@ghl-bridge/jobs';
+import { jobRegistry, queuePrefix } from '@ghl-bridge/jobs';
+import type { RedisClient } from '@ghl-bridge/redis';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { type Child, machineCpuTicks, waitFor } from './child.js';
 
 export interface WebhookJob {
@@ -9,8 +9,12 @@ export interface WebhookJob {
 }
 
 /** Fills the `webhooks` queue, paused, so no worker starts before every process is connected. */
-export async function fillPaused(redis: Redis, prefix: string, jobs: readonly WebhookJob[]): Promise<Queue> {
-  const queue = new Queue('webhooks', { connection: redis, prefix });
+export async function fillPaused(
+  redis: RedisClient,
+  prefix: string,
+  jobs: readonly WebhookJob[],
+): Promise<Queue> {
+  const queue = new Queue('webhooks', { connection: redis, prefix: queuePrefix(prefix, 'webhooks') });
   await queue.pause();
   const { options } = jobRegistry['webhook.process'];
   for (let i = 0; i < jobs.length; i += 1000) {
@@ -42,8 +46,7 @@ export interface Drained {
  * (so neither process start-up nor our polling interval is counted).
  */
 export async function drain(
-  redis: Redis,
-  prefix: string,
+  redis: RedisClient,
   queue: Queue,
   workers: number,
   total: number,
@@ -75,7 +78,7 @@ export async function drain(
   const cpuAfter = await Promise.all(children.map((child) => child.cpuSeconds()));
   const workerCpu = cpuAfter.reduce((sum, after, i) => sum + after - (cpuBefore[i] ?? 0), 0);
   const machineBusy = (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total);
-  const key = `${prefix}:webhooks:completed`;
+  const key = queue.toKey('completed');
   const client = redis;
   const [, first] = await client.zrange(key, '0', '0', 'WITHSCORES');
   const [, last] = await client.zrange(key, '-1', '-1', 'WITHSCORES');
