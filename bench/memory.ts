@@ -4,7 +4,7 @@
  * then while it works through them at its configured concurrency. RSS is read from /proc every
  * 250 ms. Run alone: pnpm --filter @ghl-bridge/bench bench:memory
  */
-import { jobRegistry } from '@ghl-bridge/jobs';
+import { jobRegistry, queuePrefix } from '@ghl-bridge/jobs';
 import { webhookDelivery } from '@ghl-bridge/testing/payloads';
 import { Queue } from 'bullmq';
 import {
@@ -58,7 +58,7 @@ let working = { max: 0, last: 0 };
 let processed = 0;
 try {
   const idlePrefix = benchPrefix();
-  const idleQueue = new Queue('webhooks', { connection: redis, prefix: idlePrefix });
+  const idleQueue = new Queue('webhooks', { connection: redis, prefix: queuePrefix(idlePrefix, 'webhooks') });
   const idleWorker = spawnTs('worker-idle', 'services/worker/src/main.ts', env(idlePrefix));
   try {
     await waitFor('idle worker', async () => (await idleQueue.getWorkersCount()) >= 1, 60_000, 100);
@@ -70,7 +70,7 @@ try {
   }
 
   const prefix = benchPrefix();
-  const queue = new Queue('webhooks', { connection: redis, prefix });
+  const queue = new Queue('webhooks', { connection: redis, prefix: queuePrefix(prefix, 'webhooks') });
   try {
     await queue.pause();
     const { options } = jobRegistry['webhook.process'];

@@ -5,9 +5,7 @@
  * jobs at the same concurrency as the baseline. Afterwards every distinct event must have exactly
  * one webhook_events row and one cita. Run alone: pnpm --filter @ghl-bridge/bench bench:worker
  */
-import { randomInt } from 'node:crypto';
 import { cpus } from 'node:os';
-import { webhookDelivery } from '@ghl-bridge/testing/payloads';
 import postgres from 'postgres';
 import {
   benchDatabase,
@@ -18,28 +16,13 @@ import {
   REDIS_URL,
 } from './lib/bench-env.js';
 import { type Child, spawnTs } from './lib/child.js';
-import { type Drained, drain, fillPaused, type WebhookJob } from './lib/drain.js';
+import { type Drained, drain, fillPaused, webhookJobs } from './lib/drain.js';
 import { fmt, markdownTable, publish } from './lib/report.js';
-import { appointmentCreate } from './lib/webhooks.js';
 
 const TOTAL = Number(process.env.BENCH_WORKER_JOBS ?? 20_000);
-const DISTINCT = Math.round(TOTAL * 0.7);
 // ghl-bridge's default WEBHOOK_CONCURRENCY; the no-op baseline gets the same.
 const CONCURRENCY = 400;
-
-// Distinct events, then repeat deliveries of random ones (same body, same webhookId), shuffled.
-// Repeats get their own job ids: ingress would fold a repeat into the waiting job, but once that
-// job is removed (or two deliveries race) the repeat reaches the worker, and Postgres must stop it.
-const events = Array.from({ length: DISTINCT }, (_, i) => appointmentCreate(i));
-const jobs: WebhookJob[] = events.map((event, i) => ({ id: `wh-e${i}`, data: webhookDelivery(event) }));
-for (let i = 0; jobs.length < TOTAL; i++) {
-  const original = randomInt(DISTINCT);
-  jobs.push({ id: `wh-e${original}-r${i}`, data: webhookDelivery(events[original] ?? {}) });
-}
-for (let i = jobs.length - 1; i > 0; i--) {
-  const j = randomInt(i + 1);
-  [jobs[i], jobs[j]] = [jobs[j] as WebhookJob, jobs[i] as WebhookJob];
-}
+const { jobs, distinct: DISTINCT } = webhookJobs(TOTAL);
 
 interface Row extends Drained {
   name: string;
@@ -58,7 +41,7 @@ async function phase(name: string, spawn: (prefix: string) => Child[], workers: 
   const prefix = benchPrefix();
   try {
     const queue = await fillPaused(redis, prefix, jobs);
-    const drained = await drain(redis, prefix, queue, workers, TOTAL, spawn(prefix));
+    const drained = await drain(redis, queue, workers, TOTAL, spawn(prefix));
     await queue.close();
     console.log(`${name}: ${fmt(drained.perSecond)} jobs/s`);
     return drained;

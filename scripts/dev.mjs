@@ -112,7 +112,14 @@ async function prepare() {
     5432,
     startPostgres,
   );
-  await ensureService('Redis', process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 6379, startRedis);
+  // With a Redis Cluster configured, its first node stands for it (a local cluster is not started here).
+  const clusterNode = process.env.REDIS_CLUSTER_NODES?.split(',')[0]?.trim();
+  await ensureService(
+    'Redis',
+    clusterNode ? `redis://${clusterNode}` : (process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'),
+    6379,
+    clusterNode ? () => false : startRedis,
+  );
   return { pnpm, pnpmRun };
 }
 
@@ -179,7 +186,7 @@ async function startSandbox(pnpm) {
     GHL_WEBHOOK_PUBLIC_KEY: keys.ed25519,
     // The sandbox forgets everything at each start, so ghl-bridge's sandbox data starts clean too.
     DATABASE_URL: process.env.SANDBOX_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/ghl_bridge_sandbox',
-    QUEUE_PREFIX: '{ghlb-sandbox}',
+    QUEUE_PREFIX: 'ghlb-sandbox',
   };
   return { child, env };
 }

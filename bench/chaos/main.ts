@@ -5,11 +5,16 @@
  *   pnpm chaos                      every suite, one after the other
  *   pnpm chaos duplicates ghl-faults  some of them
  *   pnpm chaos --fast               the quick ones (for CI; duplicates with 3,000 events)
+ *   pnpm chaos --cluster            the cluster set on a local Redis Cluster: duplicates,
+ *                                   kill-worker, pacing and failover (a master killed)
  *
  * Exit code 1 when a guarantee broke, 2 when a suite could not run at all.
  */
+import { redisClusterUnavailable } from '@ghl-bridge/testing/redis-cluster';
 import { passed, publish, type SuiteReport } from './lib/report.js';
+import { clusterPacing } from './suites/cluster-pacing.js';
 import { duplicates } from './suites/duplicates.js';
+import { failover } from './suites/failover.js';
 import { ghlFaults } from './suites/ghl-faults.js';
 import { killWorker } from './suites/kill-worker.js';
 import { postgresStop } from './suites/postgres-stop.js';
@@ -20,7 +25,8 @@ const scale = Number(process.env.CHAOS_SCALE ?? '1');
 const n = (full: number) => Math.max(20, Math.round(full * scale));
 
 const fast = process.argv.includes('--fast');
-const suites: Record<string, () => Promise<SuiteReport>> = {
+const cluster = process.argv.includes('--cluster');
+const singleRedis: Record<string, () => Promise<SuiteReport>> = {
   // --fast keeps CI under ~30 s a suite: 3,000 events still carry ~2,300 duplicate deliveries.
   duplicates: () => duplicates(n(fast ? 3_000 : 10_000)),
   'kill-worker': () => killWorker(n(4_000)),
@@ -28,7 +34,20 @@ const suites: Record<string, () => Promise<SuiteReport>> = {
   'postgres-stop': () => postgresStop(n(3_000)),
   'ghl-faults': () => ghlFaults(n(100)),
 };
-const FAST = ['duplicates', 'ghl-faults'];
+// The same guarantees with the same pass criteria on a local 3-master Redis Cluster, plus the
+// fault only a cluster has: a master failed over to its replica under load.
+const onCluster: Record<string, () => Promise<SuiteReport>> = {
+  duplicates: () => duplicates(n(fast ? 3_000 : 10_000), { cluster: true }),
+  'kill-worker': () => killWorker(n(4_000), { cluster: true }),
+  pacing: () => clusterPacing(4),
+  failover: () => failover(n(3_000)),
+};
+const suites = cluster ? onCluster : singleRedis;
+const FAST = cluster ? ['duplicates', 'failover'] : ['duplicates', 'ghl-faults'];
+if (cluster && redisClusterUnavailable()) {
+  console.error(`chaos --cluster skipped: ${redisClusterUnavailable()}`);
+  process.exit(0);
+}
 
 const args = process.argv.slice(2).filter((a) => a !== '--');
 const named = args.filter((a) => !a.startsWith('--'));

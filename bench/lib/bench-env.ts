@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { ensureDatabase, runMigrations } from '@ghl-bridge/db';
-import { Redis } from 'ioredis';
+import { createRedis, type RedisClient } from '@ghl-bridge/redis';
 import postgres from 'postgres';
+
+export { deleteKeys } from '@ghl-bridge/redis';
 
 export const REDIS_URL = 'redis://127.0.0.1:6379';
 const POSTGRES = 'postgres://postgres@127.0.0.1:5432';
@@ -30,28 +32,17 @@ export async function dropBenchDatabase(url: string): Promise<void> {
   }
 }
 
-/** A BullMQ prefix of its own; the {hash tag} matches the services' `{ghlb}` shape. */
+/** A key namespace (QUEUE_PREFIX) of its own; the services add the hash tags under it. */
 export function benchPrefix(): string {
-  return `{bench-${randomBytes(4).toString('hex')}}`;
+  return `bench-${randomBytes(4).toString('hex')}`;
 }
 
-/** Deletes every key under `prefix` (SCAN, never KEYS, so Redis keeps serving others). */
-export async function deleteKeys(redis: Redis, prefix: string): Promise<number> {
-  let cursor = '0';
-  let deleted = 0;
-  // `{`, `}` are not glob characters for Redis MATCH; only * ? [ ] \ need escaping.
-  const pattern = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}:*`;
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) deleted += await redis.unlink(...keys);
-  } while (cursor !== '0');
-  return deleted;
-}
-
-export function newRedis(options: { worker?: boolean } = {}): Redis {
-  // BullMQ workers block on their connection and require maxRetriesPerRequest null.
-  return new Redis(REDIS_URL, options.worker ? { maxRetriesPerRequest: null } : {});
+/** A client of the shared Redis (or of `settings`), built as the services build theirs. */
+export function newRedis(
+  options: { worker?: boolean } = {},
+  settings = { url: REDIS_URL, tls: false },
+): RedisClient {
+  return createRedis(settings, options.worker ? 'worker' : 'command');
 }
 
 /** A port nothing listens on right now, for a child server that must be told its port. */

@@ -17,6 +17,14 @@ export async function machineCpuTicks(): Promise<{ busy: number; total: number }
   return { busy: total - (ticks[3] ?? 0) - (ticks[4] ?? 0), total };
 }
 
+/** CPU seconds (user + system) process `pid` has used so far, from /proc (Linux), or NaN once gone. */
+export async function cpuSecondsOf(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  // Fields after the command name (which may hold spaces): utime and stime are 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
+
 /** Repository root, so children resolve workspace packages exactly as `pnpm start` does. */
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -81,12 +89,7 @@ export function spawnTs(name: string, entry: string, env: Record<string, string>
       const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
       return kb ? Number(kb) / 1024 : Number.NaN;
     },
-    async cpuSeconds() {
-      const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-      // Fields after the command name (which may hold spaces): utime and stime are 14 and 15.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
-    },
+    cpuSeconds: () => cpuSecondsOf(pid),
     async stop(graceMs = 10_000) {
       if (exited) return;
       stopping = true;

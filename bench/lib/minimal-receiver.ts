@@ -6,15 +6,18 @@
  * what GHL's signature scheme costs from what ghl-bridge adds. Env: PORT, QUEUE_PREFIX.
  */
 import { createHmac, createPublicKey, randomUUID, timingSafeEqual, verify } from 'node:crypto';
+import { createRedis, queuePrefix } from '@ghl-bridge/redis';
 import { Queue } from 'bullmq';
 import Fastify from 'fastify';
-import { Redis } from 'ioredis';
 
 const scheme = process.env.SCHEME ?? 'hmac';
 const secret = process.env.HMAC_SECRET ?? '';
 const ed25519 = scheme === 'ed25519' ? createPublicKey(process.env.ED25519_PUBLIC_KEY ?? '') : undefined;
-const redis = new Redis('redis://127.0.0.1:6379', { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
-const queue = new Queue('webhooks', { connection: redis, prefix: process.env.QUEUE_PREFIX ?? '{bench}' });
+const redis = createRedis({ url: 'redis://127.0.0.1:6379', tls: false }, 'producer');
+const queue = new Queue('webhooks', {
+  connection: redis,
+  prefix: queuePrefix(process.env.QUEUE_PREFIX ?? 'bench', 'webhooks'),
+});
 
 function signed(raw: Buffer, headers: Record<string, string | string[] | undefined>): boolean {
   if (ed25519) {

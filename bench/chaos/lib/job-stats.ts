@@ -1,5 +1,5 @@
+import { createRedis, queuePrefix, type RedisSettings } from '@ghl-bridge/redis';
 import { type Job, Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 
 export interface JobStats {
   jobs: number;
@@ -17,9 +17,9 @@ export interface JobStats {
 }
 
 /** Reads every job of one queue (the suite's own Redis and prefix) and totals its attempt counters. */
-export async function jobStats(redisUrl: string, prefix: string, queueName: string): Promise<JobStats> {
-  const connection = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  const queue = new Queue(queueName, { connection, prefix });
+export async function jobStats(redis: RedisSettings, prefix: string, queueName: string): Promise<JobStats> {
+  const connection = createRedis(redis, 'command');
+  const queue = new Queue(queueName, { connection, prefix: queuePrefix(prefix, queueName) });
   try {
     const jobs = (
       await queue.getJobs(['completed', 'failed', 'delayed', 'wait', 'active', 'prioritized'])

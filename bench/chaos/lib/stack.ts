@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDatabase, type Database, ensureDatabase, runMigrations } from '@ghl-bridge/db';
+import type { RedisSettings } from '@ghl-bridge/redis';
+import { LocalRedisCluster } from '@ghl-bridge/testing/redis-cluster';
 import { Cleanup } from './cleanup.js';
 import { freePort } from './ports.js';
 import { OwnPostgres } from './postgres-server.js';
@@ -14,7 +16,15 @@ export interface StackOptions {
   webhookPublicKey: string;
   /** Extra environment for every service (GHL URLs, timeouts...). */
   env?: Record<string, string>;
+  /**
+   * A local Redis Cluster (3 masters, append-only on) instead of one Redis. With a replica per
+   * master the services wait for one replica to hold each job (REDIS_ACK_REPLICAS=1).
+   */
+  cluster?: { replicasPerMaster: number };
 }
+
+/** Every suite's key namespace (QUEUE_PREFIX). */
+export const CHAOS_PREFIX = 'chaos';
 
 /**
  * One suite's world: its own Redis and PostgreSQL, a migrated database, and the ingress and
@@ -24,7 +34,10 @@ export interface StackOptions {
 export class Stack {
   readonly cleanup = new Cleanup();
   readonly dir: string;
+  /** The suite's one Redis, unless it runs on a cluster. */
   redis!: OwnRedis;
+  /** The suite's Redis Cluster, when it runs on one. */
+  cluster: LocalRedisCluster | undefined;
   postgres!: OwnPostgres;
   database!: Database;
   ingressUrl = '';
@@ -48,7 +61,17 @@ export class Stack {
   }
 
   async start(): Promise<void> {
-    this.redis = await OwnRedis.start(this.dir, this.cleanup);
+    if (this.options.cluster) {
+      const cluster = await LocalRedisCluster.start({
+        masters: 3,
+        replicasPerMaster: this.options.cluster.replicasPerMaster,
+        appendOnly: true,
+      });
+      this.cluster = cluster;
+      this.cleanup.add('redis cluster', () => cluster.stop());
+    } else {
+      this.redis = await OwnRedis.start(this.dir, this.cleanup);
+    }
     this.postgres = await OwnPostgres.start(this.dir, this.cleanup);
     const url = this.postgres.url('ghl_bridge');
     await ensureDatabase(url);
@@ -59,8 +82,13 @@ export class Stack {
       NODE_ENV: 'development',
       LOG_LEVEL: 'info',
       DATABASE_URL: url,
-      REDIS_URL: this.redis.url,
-      QUEUE_PREFIX: '{chaos}',
+      ...(this.cluster
+        ? {
+            REDIS_CLUSTER_NODES: this.cluster.nodesVariable,
+            REDIS_ACK_REPLICAS: (this.options.cluster?.replicasPerMaster ?? 0) > 0 ? '1' : '0',
+          }
+        : { REDIS_URL: this.redis.url }),
+      QUEUE_PREFIX: CHAOS_PREFIX,
       GHL_WEBHOOK_PUBLIC_KEY: this.options.webhookPublicKey,
       WORKER_METRICS_PORT: '0',
       // The schedulers would otherwise call GHL (or fail to) in the middle of the measurement.
@@ -68,6 +96,16 @@ export class Stack {
       SHUTDOWN_TIMEOUT_MS: '5000',
       ...this.options.env,
     };
+  }
+
+  /** Where the suite's Redis is, for the harness's own clients. */
+  get redisSettings(): RedisSettings {
+    return this.cluster ? this.cluster.settings : { url: this.redis.url, tls: false };
+  }
+
+  /** The environment the services run with (database, Redis, keys...). */
+  get env(): Record<string, string> {
+    return { ...this.serviceEnv };
   }
 
   async startIngress(env: Record<string, string> = {}): Promise<Child> {

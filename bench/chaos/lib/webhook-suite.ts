@@ -27,6 +27,8 @@ export interface WebhookSuiteSpec {
   /** How long to wait for the accepted events to be applied after sending ends. */
   settleMs: number;
   extraEnv?: Record<string, string>;
+  /** Run on a local Redis Cluster instead of one Redis (see Stack). */
+  cluster?: { replicasPerMaster: number };
 }
 
 /**
@@ -37,7 +39,11 @@ export interface WebhookSuiteSpec {
 export async function runWebhookSuite(spec: WebhookSuiteSpec): Promise<SuiteReport> {
   const started = Date.now();
   const keys = webhookKeys();
-  const stack = new Stack(spec.name, { webhookPublicKey: keys.publicKey, env: spec.extraEnv });
+  const stack = new Stack(spec.name, {
+    webhookPublicKey: keys.publicKey,
+    env: spec.extraEnv,
+    ...(spec.cluster ? { cluster: spec.cluster } : {}),
+  });
   try {
     await stack.start();
     await stack.startIngress();

@@ -6,10 +6,11 @@ import { runWebhookSuite } from '../lib/webhook-suite.js';
  * workers: proves dedup at the job id (ingress) and at webhook_events (worker) together give
  * one effect per event, with nothing accepted left unapplied.
  */
-export function duplicates(events = 10_000): Promise<SuiteReport> {
+export function duplicates(events = 10_000, { cluster = false } = {}): Promise<SuiteReport> {
   return runWebhookSuite({
-    name: 'duplicates',
-    title: 'duplicated and shuffled webhooks, two workers',
+    name: cluster ? 'cluster-duplicates' : 'duplicates',
+    title: `duplicated and shuffled webhooks, two workers${cluster ? ', on a Redis Cluster' : ''}`,
+    ...(cluster ? { cluster: { replicasPerMaster: 0 } } : {}),
     events,
     send: { concurrency: 32 },
     settleMs: 120_000,

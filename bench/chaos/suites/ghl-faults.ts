@@ -3,7 +3,7 @@ import { type RunningSandbox, startSandbox } from '@ghl-bridge/ghl-sandbox';
 import { jobStats } from '../lib/job-stats.js';
 import { tail, warnings } from '../lib/processes.js';
 import type { Check, SuiteReport } from '../lib/report.js';
-import { Stack } from '../lib/stack.js';
+import { CHAOS_PREFIX, Stack } from '../lib/stack.js';
 import { bookings, postBookings } from '../lib/staff-actions.js';
 import { sleep, waitFor } from '../lib/wait.js';
 
@@ -95,7 +95,7 @@ export async function ghlFaults(perLocation = 100): Promise<SuiteReport> {
     const [events] = await stack.database.sql<{ processed: number; failed: number }[]>`
       select count(*) filter (where status = 'processed')::int as processed,
         count(*) filter (where status = 'failed')::int as failed from webhook_events`;
-    const stats = await jobStats(stack.redis.url, '{chaos}', 'citas');
+    const stats = await jobStats(stack.redisSettings, CHAOS_PREFIX, 'citas');
     const failedLines = stack.logs('worker').filter((l) => l.includes('"msg":"job failed"'));
     const failedOn429 = failedLines.filter((l) => /RateLimited|\b429\b/.test(l));
     const oauth429 = failedOn429.filter((l) => l.includes('/oauth/token: 429'));

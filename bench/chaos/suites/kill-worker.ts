@@ -1,6 +1,7 @@
 import { jobStats } from '../lib/job-stats.js';
 import { killHard } from '../lib/processes.js';
 import type { SuiteReport } from '../lib/report.js';
+import { CHAOS_PREFIX } from '../lib/stack.js';
 import { sleep } from '../lib/wait.js';
 import { runWebhookSuite } from '../lib/webhook-suite.js';
 
@@ -10,11 +11,12 @@ import { runWebhookSuite } from '../lib/webhook-suite.js';
  * mid-transaction: BullMQ's stalled check (30 s lock) hands them to a live worker, and
  * webhook_events keeps each effect single.
  */
-export function killWorker(events = 4_000): Promise<SuiteReport> {
+export function killWorker(events = 4_000, { cluster = false } = {}): Promise<SuiteReport> {
   const perSecond = 300;
   return runWebhookSuite({
-    name: 'kill-worker',
-    title: 'kill -9 of a worker under webhook load',
+    name: cluster ? 'cluster-kill-worker' : 'kill-worker',
+    title: `kill -9 of a worker under webhook load${cluster ? ', on a Redis Cluster' : ''}`,
+    ...(cluster ? { cluster: { replicasPerMaster: 0 } } : {}),
     events,
     send: { concurrency: 32, perSecond },
     // A stalled job waits for its lock to expire (30 s) and then the next stalled check (30 s).
@@ -41,7 +43,7 @@ export function killWorker(events = 4_000): Promise<SuiteReport> {
       return { notes };
     },
     after: async ({ stack }) => {
-      const stats = await jobStats(stack.redis.url, '{chaos}', 'webhooks');
+      const stats = await jobStats(stack.redisSettings, CHAOS_PREFIX, 'webhooks');
       return {
         checks: [
           {

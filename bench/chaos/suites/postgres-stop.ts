@@ -1,5 +1,6 @@
 import { jobStats } from '../lib/job-stats.js';
 import type { SuiteReport } from '../lib/report.js';
+import { CHAOS_PREFIX } from '../lib/stack.js';
 import { sleep } from '../lib/wait.js';
 import { runWebhookSuite } from '../lib/webhook-suite.js';
 
@@ -41,7 +42,7 @@ export function postgresStop(events = 3_000, downMs = 30_000): Promise<SuiteRepo
       };
     },
     after: async ({ stack }) => {
-      const stats = await jobStats(stack.redis.url, '{chaos}', 'webhooks');
+      const stats = await jobStats(stack.redisSettings, CHAOS_PREFIX, 'webhooks');
       return {
         checks: [
           {

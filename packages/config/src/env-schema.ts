@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envBoolean, envInt, envPublicKey, envUrl } from './env-types.js';
+import { envBoolean, envHostPorts, envInt, envPublicKey, envUrl } from './env-types.js';
 import { GHL_ED25519_PUBLIC_KEY, GHL_RSA_PUBLIC_KEY } from './ghl-public-keys.js';
 
 // Every variable ghl-bridge reads, flat as the environment holds them. `.env.example` documents
@@ -24,13 +24,28 @@ export const envSchema = z
     // Connections per process in the postgres.js pool.
     DATABASE_POOL_SIZE: envInt(10, { min: 1, max: 200 }),
 
-    // Redis, for queues and the shared token cache.
+    // One Redis (rediss:// for TLS; user and password in the URL), for queues and shared state.
     REDIS_URL: envUrl(/^rediss?:$/).default('redis://127.0.0.1:6379'),
-    // BullMQ key prefix; the {hash tag} keeps every queue key in one Redis Cluster slot.
+    // A Redis Cluster instead: some of its nodes, `host:port,host:port`; REDIS_URL is then unused.
+    REDIS_CLUSTER_NODES: envHostPorts.optional(),
+    // Credentials for the cluster's nodes, or for REDIS_URL when its URL holds none.
+    REDIS_USERNAME: z.string().min(1).max(256).optional(),
+    REDIS_PASSWORD: z.string().min(1).max(1024).optional(),
+    // TLS to the cluster's nodes (REDIS_URL turns it on with rediss://).
+    REDIS_TLS: envBoolean(false),
+    // Replicas that must hold a job before ingress counts it stored (Redis WAIT). 1 on a cluster
+    // with replicas: a master that dies then loses no job already answered 200 or 202.
+    REDIS_ACK_REPLICAS: envInt(0, { min: 0, max: 5 }),
+    // Namespace of every key. No braces: ghl-bridge adds the {hash tags} itself, one per queue
+    // and one per GHL location, so a Redis Cluster spreads them over its shards.
     QUEUE_PREFIX: z
       .string()
-      .regex(/^[\w{}-]+$/, 'letters, digits, _, -, { and } only')
-      .default('{ghlb}'),
+      .max(64)
+      .regex(
+        /^[\w-]+$/,
+        'letters, digits, _ and - only (no braces: hash tags are added per queue and location)',
+      )
+      .default('ghlb'),
 
     // Largest webhook body accepted (bytes); larger gets 413.
     WEBHOOK_BODY_LIMIT_BYTES: envInt(1_048_576, { min: 1024 }),

@@ -24,6 +24,28 @@ export const envUrl = (protocols: RegExp) =>
       message: `must be a URL (${protocols.source})`,
     });
 
+/**
+ * `host:port,host:port` (IPv6 hosts in brackets), e.g. some nodes of a Redis Cluster. Parsed to
+ * `{ host, port }` so a typo stops the process at start rather than at its first command.
+ */
+export const envHostPorts = z
+  .string()
+  .max(4096)
+  .transform((value, context) => {
+    const nodes: Array<{ host: string; port: number }> = [];
+    for (const entry of value.split(',').map((part) => part.trim())) {
+      const match = /^(?:\[([^\]]+)\]|([^:[\]\s]+)):(\d{1,5})$/.exec(entry);
+      const port = Number(match?.[3]);
+      const host = match?.[1] ?? match?.[2];
+      if (!host || !(port >= 1 && port <= 65535)) {
+        context.addIssue({ code: 'custom', message: 'must be host:port pairs separated by commas' });
+        return z.NEVER;
+      }
+      nodes.push({ host, port });
+    }
+    return nodes;
+  });
+
 /** Empty strings count as unset, so `FOO=` in a .env file does not override a default. */
 export const optionalSecret = z
   .string()

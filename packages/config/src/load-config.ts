@@ -44,7 +44,15 @@ function toConfig(e: Env) {
       requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
     },
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
-    redis: { url: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX },
+    redis: {
+      url: e.REDIS_URL,
+      clusterNodes: e.REDIS_CLUSTER_NODES,
+      username: e.REDIS_USERNAME,
+      password: e.REDIS_PASSWORD,
+      tls: e.REDIS_TLS,
+      ackReplicas: e.REDIS_ACK_REPLICAS,
+      queuePrefix: e.QUEUE_PREFIX,
+    },
     webhooks: {
       bodyLimitBytes: e.WEBHOOK_BODY_LIMIT_BYTES,
       enqueueTimeoutMs: e.WEBHOOK_ENQUEUE_TIMEOUT_MS,

@@ -85,6 +85,43 @@ describe('loadConfig', () => {
   });
 });
 
+describe('Redis settings', () => {
+  it('reads a cluster from REDIS_CLUSTER_NODES, IPv6 hosts in brackets', () => {
+    const config = loadConfig({
+      REDIS_CLUSTER_NODES: '10.0.0.1:7000, redis-b.internal:7001,[::1]:7002',
+      REDIS_PASSWORD: 'cluster-password',
+      REDIS_TLS: 'true',
+    });
+    expect(config.redis.clusterNodes).toEqual([
+      { host: '10.0.0.1', port: 7000 },
+      { host: 'redis-b.internal', port: 7001 },
+      { host: '::1', port: 7002 },
+    ]);
+    expect(config.redis).toMatchObject({ password: 'cluster-password', tls: true, ackReplicas: 0 });
+  });
+
+  it('uses one Redis when no cluster is named', () => {
+    const config = loadConfig({ REDIS_URL: 'rediss://user:secret@redis.internal:6380' });
+    expect(config.redis.clusterNodes).toBeUndefined();
+    expect(config.redis.url).toBe('rediss://user:secret@redis.internal:6380');
+    expect(config.redis.queuePrefix).toBe('ghlb');
+  });
+
+  it('rejects a malformed node list without echoing it', () => {
+    for (const nodes of ['10.0.0.1', '10.0.0.1:0', 'a:1,,b:2', 'host:port', '10.0.0.1:70000']) {
+      expect(() => loadConfig({ REDIS_CLUSTER_NODES: nodes })).toThrow(
+        /REDIS_CLUSTER_NODES: must be host:port/,
+      );
+    }
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: 'secret-host' })).not.toThrow(/secret-host/);
+  });
+
+  it('rejects braces in QUEUE_PREFIX, since hash tags are added per queue and per location', () => {
+    expect(() => loadConfig({ QUEUE_PREFIX: '{ghlb}' })).toThrow(/QUEUE_PREFIX: .*no braces/);
+    expect(loadConfig({ QUEUE_PREFIX: 'clinic-2' }).redis.queuePrefix).toBe('clinic-2');
+  });
+});
+
 describe('.env.example', () => {
   it('documents every variable the schema reads, and no other', async () => {
     const text = await readFile(new URL('../../../.env.example', import.meta.url), 'utf8');

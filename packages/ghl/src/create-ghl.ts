@@ -1,7 +1,7 @@
 import type { Config } from '@ghl-bridge/config';
 import type { Db } from '@ghl-bridge/db';
 import type { Logger, Metrics } from '@ghl-bridge/observability';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@ghl-bridge/redis';
 import { RateBudget } from './budget/rate-budget.js';
 import { GhlClient } from './client.js';
 import { createGhlHttp, type GhlHttp } from './http/ghl-http.js';
@@ -16,7 +16,7 @@ export interface CreateGhlOptions {
   config: Config;
   db: Db;
   /** A plain command connection (not a blocking worker connection). */
-  redis: Redis;
+  redis: RedisClient;
   log: Logger;
   metrics: Metrics['ghl'];
   /** Replaces the wire, e.g. to count requests in a test; defaults to got against GHL_API_BASE_URL. */

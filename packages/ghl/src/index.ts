@@ -11,6 +11,7 @@ export {
   type GhlResponse,
 } from './http/ghl-http.js';
 export { GhlInstalls, type InstalledFromCode } from './install.js';
+export { accessTokenKey, budgetKeys, refreshLockKey } from './location-keys.js';
 export { OAuthApi } from './oauth-api.js';
 export { type RunGhlJobOptions, runGhlJob } from './queue/run-ghl-job.js';
 export type { GhlAppointmentWrite, GhlBlockedSlot, GhlCalendar, GhlCalendarEvent } from './schemas.js';

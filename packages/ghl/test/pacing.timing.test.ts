@@ -3,6 +3,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { type RunningSandbox, startSandbox } from '@ghl-bridge/ghl-sandbox';
+import { queuePrefix as queuePrefixOf } from '@ghl-bridge/redis';
 import { sandboxLocation, test } from '@ghl-bridge/testing';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -48,8 +49,9 @@ describe('per-location budgets across processes', () => {
       spawn(process.execPath, ['--import', 'tsx', WORKER], { env }),
     );
     const eventsConnection = new Redis(cfg.redis.url, { maxRetriesPerRequest: null });
-    const queue = new Queue('pacing', { connection: redis, prefix: queuePrefix });
-    const events = new QueueEvents('pacing', { connection: eventsConnection, prefix: queuePrefix });
+    const prefix = queuePrefixOf(queuePrefix, 'pacing');
+    const queue = new Queue('pacing', { connection: redis, prefix });
+    const events = new QueueEvents('pacing', { connection: eventsConnection, prefix });
     try {
       await events.waitUntilReady();
       for (const worker of workers)

@@ -9,6 +9,7 @@ import {
   GhlPermanentError,
   GhlRateLimitedError,
   GhlTransientError,
+  refreshLockKey,
 } from '../src/index.js';
 import { capturedLogs, ghlFor, sandboxConfig } from './rig.js';
 
@@ -195,7 +196,7 @@ describe('token refresh', () => {
     expect((await output.next()).value).toBe('ready');
     doomed.stdin.write('go\n');
     // Wait until it holds the lock (its refresh is then in flight: GHL answers after 2 s).
-    const lockKey = `${cfg.redis.queuePrefix}:ghl:refresh-lock:${location.id}`;
+    const lockKey = refreshLockKey(cfg.redis.queuePrefix, location.id);
     for (let waited = 0; waited < 3000 && !(await redis.get(lockKey)); waited += 25) {
       await new Promise((resolve) => setTimeout(resolve, 25));
     }

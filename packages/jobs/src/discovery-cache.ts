@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { locationKey, type RedisClient } from '@ghl-bridge/redis';
 
 /** The seed service's calendar shape, which RV3 reads unchanged. */
 export interface CalendarSummary {
@@ -23,7 +23,7 @@ export interface FreeSlotsQuery {
  */
 export class DiscoveryCache {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly ttl: { calendarsSeconds: number; freeSlotsSeconds: number },
   ) {}
@@ -53,11 +53,13 @@ export class DiscoveryCache {
     await this.redis.set(key, JSON.stringify(value), 'EX', seconds);
   }
 
+  // Under the location's hash tag, with the rest of what ghl-bridge keeps about it.
   private calendarsKey(locationId: string): string {
-    return `${this.prefix}:cache:calendars:${locationId}`;
+    return locationKey(this.prefix, locationId, 'cache', 'calendars');
   }
 
   private freeSlotsKey(q: FreeSlotsQuery): string {
-    return `${this.prefix}:cache:free-slots:${q.locationId}:${q.calendarId}:${q.startMs}:${q.endMs}:${q.timezone}`;
+    const range = `${q.calendarId}:${q.startMs}:${q.endMs}:${q.timezone}`;
+    return locationKey(this.prefix, q.locationId, 'cache', 'free-slots', range);
   }
 }

@@ -1,3 +1,4 @@
+export { queuePrefix } from '@ghl-bridge/redis';
 export { defineJob, type JobDefinition, QUEUE_NAMES, type QueueName } from './define-job.js';
 export { citaSync, citaSyncJobId } from './definitions/cita-sync.js';
 export { contactFetch, contactFetchJobId } from './definitions/contact-fetch.js';
@@ -27,6 +28,7 @@ export {
   createQueues,
   enqueue,
   enqueueReconcile,
+  type QueueOptions,
   type Queues,
   scheduleEvery,
 } from './queues.js';

@@ -1,15 +1,33 @@
+import { queuePrefix, type RedisClient, waitForReplicas } from '@ghl-bridge/redis';
 import { type Job, type JobsOptions, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { QUEUE_NAMES, type QueueName } from './define-job.js';
 import { reconcileDedupId } from './definitions/maintenance.js';
 import { type JobInput, type JobName, jobRegistry } from './registry.js';
 
 export type Queues = Record<QueueName, Queue>;
 
-/** Producers for every queue on one connection. Callers attach their own 'error' listeners. */
-export function createQueues(connection: Redis, prefix: string): Queues {
+export interface QueueOptions {
+  /** Replicas that must hold a job before `enqueue` returns (REDIS_ACK_REPLICAS); 0 by default. */
+  ackReplicas?: number;
+}
+
+// What enqueue needs to wait for replicas: the connection a queue writes through (BullMQ uses the
+// instance it is given) and how many replicas must ack. Kept beside the Queue objects, so
+// `Queues` stays a plain map of queues.
+const durability = new WeakMap<Queue, { connection: RedisClient; replicas: number }>();
+
+/**
+ * Producers for every queue on one connection, each queue under its own hash tag (see
+ * queuePrefix) so a Redis Cluster spreads them over its shards. Callers attach their own
+ * 'error' listeners.
+ */
+export function createQueues(connection: RedisClient, prefix: string, options: QueueOptions = {}): Queues {
   return Object.fromEntries(
-    QUEUE_NAMES.map((name) => [name, new Queue(name, { connection, prefix })]),
+    QUEUE_NAMES.map((name) => {
+      const queue = new Queue(name, { connection, prefix: queuePrefix(prefix, name) });
+      durability.set(queue, { connection, replicas: options.ackReplicas ?? 0 });
+      return [name, queue];
+    }),
   ) as Queues;
 }
 
@@ -29,7 +47,14 @@ export async function enqueue<Name extends JobName>(
 ): Promise<Job> {
   const definition = jobRegistry[name];
   const data = definition.schema.parse(payload);
-  return queues[definition.queue].add(name, data, { ...definition.options, ...options });
+  const queue = queues[definition.queue];
+  const job = await queue.add(name, data, { ...definition.options, ...options });
+  // With REDIS_ACK_REPLICAS, "stored" means on a replica too: a master that dies after
+  // answering must not take an accepted job with it. The caller sees a failure otherwise
+  // (a webhook answers 429; the job may still run, and GHL's retry finds the same job id).
+  const acks = durability.get(queue);
+  if (acks) await waitForReplicas(acks.connection, queue.qualifiedName, acks.replicas);
+  return job;
 }
 
 /**

@@ -16,8 +16,9 @@ export function testEnv(
 
 /**
  * Fixtures on the real services. Per file: a database cloned from the migrated template, a
- * Redis connection and webhook signing keys. Per test: a unique BullMQ prefix (a Redis Cluster
- * hash tag) whose keys are deleted afterwards, and a Config that points at all of them.
+ * Redis connection and webhook signing keys. Per test: a unique key prefix (QUEUE_PREFIX; the
+ * hash tags per queue and location are added under it) whose keys are deleted afterwards, and
+ * a Config that points at all of them.
  */
 export const test = base
   // biome-ignore lint/correctness/noEmptyPattern: vitest reads fixture dependencies from this pattern
@@ -40,8 +41,10 @@ export const test = base
   })
   .extend('webhookKeys', { scope: 'file' }, () => generateWebhookKeys())
   .extend('queuePrefix', async ({ redis }, { onCleanup }) => {
-    const prefix = `{t-${randomBytes(6).toString('hex')}}`;
-    onCleanup(() => deleteKeys(redis, prefix));
+    const prefix = `t-${randomBytes(6).toString('hex')}`;
+    onCleanup(async () => {
+      await deleteKeys(redis, prefix);
+    });
     return prefix;
   })
   .extend(

@@ -5,6 +5,11 @@ export {
   contactEvent,
   webhookDelivery,
 } from './ghl-payloads.js';
+export {
+  LocalRedisCluster,
+  type RedisClusterOptions,
+  redisClusterUnavailable,
+} from './redis-cluster.js';
 export { deleteKeys } from './redis-keys.js';
 export { type SandboxLocation, sandboxLocation } from './sandbox-location.js';
 export { cloneTestDatabase, dropTestDatabase, type TestDatabase } from './test-database.js';

@@ -1,11 +1,2 @@
-import type { Redis } from 'ioredis';
-
-/** Deletes every key under `prefix` (a test's queue prefix), leaving the shared Redis as found. */
-export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-}
+// Tests and benches clean up after themselves with the same cluster-aware SCAN + UNLINK.
+export { deleteKeys } from '@ghl-bridge/redis';

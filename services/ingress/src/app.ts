@@ -3,9 +3,9 @@ import type { Config } from '@ghl-bridge/config';
 import type { Db } from '@ghl-bridge/db';
 import type { DiscoveryCache, Queues } from '@ghl-bridge/jobs';
 import type { Logger, Metrics } from '@ghl-bridge/observability';
+import type { RedisClient } from '@ghl-bridge/redis';
 import type { QueueEvents } from 'bullmq';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
 import { adminRoutes } from './admin/admin-routes.js';
 import { observeRequests, readQueueGauges } from './admin/observe.js';
 import { docsRoutes } from './docs/docs-routes.js';
@@ -24,7 +24,7 @@ export interface AppDeps {
   /** GHL reads: answered from the cache, else asked of a worker over the `ghl-reads` queue. */
   discovery: { events: QueueEvents; cache: DiscoveryCache };
   /** The producer's Redis connection (fails fast while Redis is away), for OAuth codes in flight. */
-  redis: Redis;
+  redis: RedisClient;
   /** Readiness probes: resolve when the dependency answers. */
   readiness: { redis: () => Promise<unknown>; postgres: () => Promise<unknown> };
   /** This process's Prometheus metrics, served at /metrics behind the admin token. */

@@ -2,7 +2,7 @@ import { loadConfig } from '@ghl-bridge/config';
 import { createDatabase, registerConfiguredWorkflowSecret } from '@ghl-bridge/db';
 import { closeQueues, createQueues } from '@ghl-bridge/jobs';
 import { createLogger, createMetrics, onShutdownSignal } from '@ghl-bridge/observability';
-import { Redis } from 'ioredis';
+import { createRedis } from '@ghl-bridge/redis';
 import { buildApp } from './app.js';
 import { createDiscovery } from './staff/ask-worker.js';
 
@@ -10,10 +10,10 @@ const config = loadConfig(process.env);
 const log = createLogger({ name: 'ingress', level: config.log.level });
 const database = createDatabase({ url: config.database.url, poolSize: config.database.poolSize });
 // Producers in a request path fail fast while Redis is away (no offline queue), so a webhook
-// gets its 429 promptly instead of waiting on a reconnect.
-const redis = new Redis(config.redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+// gets its 429 promptly instead of waiting on a reconnect. One Redis or a cluster, as configured.
+const redis = createRedis(config.redis, 'producer');
 redis.on('error', (error) => log.warn({ err: error }, 'redis connection error'));
-const queues = createQueues(redis, config.redis.queuePrefix);
+const queues = createQueues(redis, config.redis.queuePrefix, { ackReplicas: config.redis.ackReplicas });
 for (const queue of Object.values(queues))
   queue.on('error', (error) => log.warn({ err: error }, 'queue error'));
 
@@ -27,7 +27,7 @@ if (configuredSecret) {
   else log.info({ locationId, outcome }, 'GHL_WEBHOOK_SECRET registered as the location workflow secret');
 }
 
-const discovery = createDiscovery(config.redis.url, redis, config.redis.queuePrefix, config.discovery, log);
+const discovery = createDiscovery(config.redis, redis, config.redis.queuePrefix, config.discovery, log);
 
 const app = await buildApp({
   config,

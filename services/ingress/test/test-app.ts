@@ -32,14 +32,20 @@ export async function startTestApp({
   redis.on('error', () => {});
   // Like a deployed ingress that has been up a moment: connected, unless Redis is truly away.
   await Promise.race([new Promise((resolve) => redis.once('ready', resolve)), setTimeout(500)]);
-  const queues = createQueues(redis, config.redis.queuePrefix);
+  const queues = createQueues(redis, config.redis.queuePrefix, { ackReplicas: config.redis.ackReplicas });
   for (const queue of Object.values(queues)) queue.on('error', () => {});
   const database = createDatabase({
     url: databaseUrl ?? config.database.url,
     poolSize: 2,
     connectTimeoutSeconds: 1,
   });
-  const discovery = createDiscovery(redisUrl, redis, config.redis.queuePrefix, config.discovery, log);
+  const discovery = createDiscovery(
+    { ...config.redis, url: redisUrl },
+    redis,
+    config.redis.queuePrefix,
+    config.discovery,
+    log,
+  );
   const app = await buildApp({
     config,
     log,

@@ -5,13 +5,15 @@ import {
   jobsOfQueue,
   QUEUE_NAMES,
   type QueueName,
+  queuePrefix,
 } from '@ghl-bridge/jobs';
+import type { RedisClient } from '@ghl-bridge/redis';
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Processor, Processors, WorkerDeps } from './processors/index.js';
 
 export interface WorkerOptions {
-  connection: Redis;
+  connection: RedisClient;
+  /** QUEUE_PREFIX: each queue's hash tag is added to it (see queuePrefix). */
   prefix: string;
   concurrency: number;
   /** Per-queue exceptions to `concurrency` (the webhooks queue batches, and wants more). */
@@ -40,7 +42,7 @@ export function createWorkers({
   return QUEUE_NAMES.filter((queue) => jobsOfQueue(queue).length > 0).map((queue) => {
     const worker = new Worker(queue, (job, token) => dispatch(job, processors, deps, token), {
       connection,
-      prefix,
+      prefix: queuePrefix(prefix, queue),
       concurrency: queueConcurrency[queue] ?? concurrency,
     });
     worker.on('error', (error) => deps.log.error({ err: error, queue }, 'worker error'));

@@ -3,7 +3,7 @@ import { createDatabase } from '@ghl-bridge/db';
 import { createGhl } from '@ghl-bridge/ghl';
 import { closeQueues, createQueues, DiscoveryCache, scheduleEvery } from '@ghl-bridge/jobs';
 import { createLogger, createMetrics, onShutdownSignal } from '@ghl-bridge/observability';
-import { Redis } from 'ioredis';
+import { createRedis } from '@ghl-bridge/redis';
 import { createGhlCitaSync } from './citas/ghl-cita-sync.js';
 import { createWorkers } from './create-workers.js';
 import { startMetricsServer } from './metrics-server.js';
@@ -15,11 +15,12 @@ const config = loadConfig(process.env);
 const log = createLogger({ name: 'worker', level: config.log.level });
 const metrics = createMetrics();
 const database = createDatabase({ url: config.database.url, poolSize: config.database.poolSize });
-// Workers block on Redis; BullMQ requires maxRetriesPerRequest null for that connection.
-const connection = new Redis(config.redis.url, { maxRetriesPerRequest: null });
+// Workers block on Redis; BullMQ requires maxRetriesPerRequest null for that connection (the
+// factory's 'worker' use). One Redis or a cluster, as configured.
+const connection = createRedis(config.redis, 'worker');
 connection.on('error', (error) => log.warn({ err: error }, 'redis connection error'));
 // Producers, the token cache, the rate budget and the discovery cache share one command connection.
-const queues = createQueues(connection, config.redis.queuePrefix);
+const queues = createQueues(connection, config.redis.queuePrefix, { ackReplicas: config.redis.ackReplicas });
 for (const queue of Object.values(queues))
   queue.on('error', (error) => log.warn({ err: error }, 'queue error'));
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@ghl-bridge/redis';
+import { budgetKeys } from '../location-keys.js';
 import { type BudgetHolder, currentBudgetHolder } from './budget-holder.js';
 import { BLOCK_FULL_WINDOW, TAKE } from './budget-scripts.js';
 
@@ -43,7 +44,7 @@ export class RateBudget {
   readonly lateMs: number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly config: RateBudgetConfig,
   ) {
@@ -55,11 +56,15 @@ export class RateBudget {
     holder: BudgetHolder | undefined = currentBudgetHolder(),
   ): Promise<BudgetDecision> {
     const granted = holder?.granted.get(locationId) ?? 0;
+    const keys = budgetKeys(this.prefix, locationId, holder?.id);
     const reply = (await this.redis.eval(
       TAKE,
       5,
-      ...this.keys(locationId),
-      holder ? `${this.base(locationId)}:held:${holder.id}` : `${this.base(locationId)}:held`,
+      keys.schedule,
+      keys.daily,
+      keys.blocked,
+      keys.learnedLimit,
+      keys.held,
       this.config.burst,
       this.config.intervalMs,
       this.config.daily,
@@ -86,7 +91,7 @@ export class RateBudget {
     headers: Record<string, string | string[] | undefined>,
     slot: number,
   ): Promise<void> {
-    const [schedule, , block, learned] = this.keys(locationId);
+    const { schedule, blocked: block, learnedLimit: learned } = budgetKeys(this.prefix, locationId);
     const max = numberHeader(headers['x-ratelimit-max']);
     const remaining = numberHeader(headers['x-ratelimit-remaining']);
     const intervalMs = numberHeader(headers['x-ratelimit-interval-milliseconds']) ?? this.config.intervalMs;
@@ -115,17 +120,8 @@ export class RateBudget {
 
   /** After a GHL 429: nothing goes to this location until `waitMs` has passed. */
   async drain(locationId: string, waitMs: number): Promise<void> {
-    const [, , block] = this.keys(locationId);
-    await this.redis.set(block, '1', 'PX', Math.max(1, Math.ceil(waitMs)));
-  }
-
-  private base(locationId: string): string {
-    return `${this.prefix}:ghl:budget:${locationId}`;
-  }
-
-  private keys(locationId: string): [string, string, string, string] {
-    const base = this.base(locationId);
-    return [`${base}:schedule`, `${base}:daily`, `${base}:blocked`, `${base}:learned-limit`];
+    const { blocked } = budgetKeys(this.prefix, locationId);
+    await this.redis.set(blocked, '1', 'PX', Math.max(1, Math.ceil(waitMs)));
   }
 }
 

@@ -1,5 +1,6 @@
+import type { RedisClient } from '@ghl-bridge/redis';
 import { openSecret, sealSecret } from '@ghl-bridge/secrets';
-import type { Redis } from 'ioredis';
+import { accessTokenKey } from '../location-keys.js';
 
 export interface CachedAccessToken {
   accessToken: string;
@@ -13,7 +14,7 @@ export interface CachedAccessToken {
  */
 export class AccessTokenCache {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly key: Buffer,
     private readonly marginMs: number,
@@ -47,6 +48,6 @@ export class AccessTokenCache {
   }
 
   private keyFor(resourceId: string): string {
-    return `${this.prefix}:ghl:access:${resourceId}`;
+    return accessTokenKey(this.prefix, resourceId);
   }
 }

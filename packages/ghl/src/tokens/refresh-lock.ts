@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@ghl-bridge/redis';
+import { refreshLockKey } from '../location-keys.js';
 
 // Only the owner may extend or release: a holder whose lock lapsed must not free a successor's.
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
@@ -15,13 +16,13 @@ export interface HeldLock {
 /** One refresh per location across all processes: SET NX PX with an owner token, renewed while held. */
 export class RefreshLock {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly ttlMs: number,
   ) {}
 
   async tryAcquire(resourceId: string): Promise<HeldLock | undefined> {
-    const key = `${this.prefix}:ghl:refresh-lock:${resourceId}`;
+    const key = refreshLockKey(this.prefix, resourceId);
     const owner = randomUUID();
     const taken = await this.redis.set(key, owner, 'PX', this.ttlMs, 'NX');
     if (taken !== 'OK') return undefined;

@@ -95,7 +95,10 @@ export const ghlForgetTokens = defineJob({
   },
 });
 
-/** Where a sealed authorisation code waits for the worker. */
+/**
+ * Where a sealed authorisation code waits for the worker. Only single-key commands touch it, so
+ * it needs no hash tag: on a cluster it lands wherever its id hashes.
+ */
 export const oauthCodeKey = (prefix: string, pendingId: string) => `${prefix}:oauth-code:${pendingId}`;
 
 /** The exchange job of one callback: its id is how a repeated callback finds the first one's answer. */

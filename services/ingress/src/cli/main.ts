@@ -1,7 +1,7 @@
 import { loadConfig } from '@ghl-bridge/config';
 import { createDatabase } from '@ghl-bridge/db';
 import { closeQueues, createQueues } from '@ghl-bridge/jobs';
-import { Redis } from 'ioredis';
+import { createRedis } from '@ghl-bridge/redis';
 import { runKeysCommand } from './keys-command.js';
 import { OPS_USAGE, runOpsCommand } from './ops-commands.js';
 import { runWorkflowSecretsCommand } from './workflow-secrets-command.js';
@@ -28,8 +28,10 @@ if (
 } else {
   const database = createDatabase({ url: config.database.url, poolSize: 1 });
   const databaseOnly = DATABASE_ONLY[command];
-  const redis = databaseOnly ? undefined : new Redis(config.redis.url, { maxRetriesPerRequest: 1 });
-  const queues = redis ? createQueues(redis, config.redis.queuePrefix) : undefined;
+  const redis = databaseOnly ? undefined : createRedis(config.redis, 'command');
+  const queues = redis
+    ? createQueues(redis, config.redis.queuePrefix, { ackReplicas: config.redis.ackReplicas })
+    : undefined;
   try {
     process.exitCode =
       databaseOnly || !queues

@@ -4,9 +4,9 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { Config } from '@ghl-bridge/config';
 import { enqueue, isGhlRefusal, oauthCodeKey, oauthExchangeJobId, sha256Hex } from '@ghl-bridge/jobs';
+import type { RedisClient } from '@ghl-bridge/redis';
 import { sealSecret } from '@ghl-bridge/secrets';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { ApiError, sendError } from '../http/errors.js';
 import { parseWith } from '../http/parse-with.js';
@@ -18,7 +18,7 @@ export interface OAuthRouteOptions {
   ghl: Config['ghl'];
   oauth: Config['oauthFlow'];
   /** The producer connection: sealed codes, used-code marks and rate-limit counters live here. */
-  redis: Redis;
+  redis: RedisClient;
   /** BullMQ key prefix (not `prefix`: Fastify reads that one as the routes' URL prefix). */
   queuePrefix: string;
   discovery: Discovery;

@@ -10,8 +10,8 @@ import {
   type Queues,
 } from '@ghl-bridge/jobs';
 import type { Logger } from '@ghl-bridge/observability';
+import { createRedis, queuePrefix, type RedisClient, type RedisSettings } from '@ghl-bridge/redis';
 import { type Job, QueueEvents } from 'bullmq';
-import { Redis } from 'ioredis';
 import { ApiError } from '../http/errors.js';
 import { withDeadline } from '../http/with-deadline.js';
 
@@ -87,15 +87,18 @@ export function refusalError({ ghlRefusal }: GhlRefusal): ApiError {
  * blocking connection, and the cache the worker fills.
  */
 export function createDiscovery(
-  redisUrl: string,
-  producer: Redis,
+  redis: RedisSettings,
+  producer: RedisClient,
   prefix: string,
   ttl: { calendarsSeconds: number; freeSlotsSeconds: number },
   log: Logger,
 ) {
-  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const connection = createRedis(redis, 'worker');
   connection.on('error', (error) => log.warn({ err: error }, 'redis (queue events) connection error'));
-  const events = new QueueEvents(ghlCalendars.queue, { connection, prefix });
+  const events = new QueueEvents(ghlCalendars.queue, {
+    connection,
+    prefix: queuePrefix(prefix, ghlCalendars.queue),
+  });
   events.on('error', (error) => log.warn({ err: error }, 'queue events error'));
   return {
     events,

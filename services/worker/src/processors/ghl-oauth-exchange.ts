@@ -1,13 +1,13 @@
 import type { GhlInstalls } from '@ghl-bridge/ghl';
 import { enqueue, isGhlRefusal, oauthCodeKey } from '@ghl-bridge/jobs';
+import type { RedisClient } from '@ghl-bridge/redis';
 import { openSecret } from '@ghl-bridge/secrets';
-import type { Redis } from 'ioredis';
 import { runGhlRead } from '../ghl-reads/run-ghl-read.js';
 import { type Processor, requireDep } from './types.js';
 
 /** What exchanging an installer's code needs: where the sealed code waits, and the install functions. */
 export interface OAuthExchangeDeps {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   key: Buffer;
   installs: GhlInstalls;
