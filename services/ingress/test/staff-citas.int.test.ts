@@ -1,7 +1,7 @@
 import { citas, outbox, saveLocationSettings } from '@ghl-bridge/db';
 import { test } from '@ghl-bridge/testing';
 import { describe, expect } from 'vitest';
-import { CAL, citaBody, LOC, startStaffApp } from './staff-helpers.js';
+import { CAL, citaBody, FOREIGN_CAL, LOC, startStaffApp } from './staff-helpers.js';
 
 describe('POST /api/ghl/citas/', () => {
   test('stores the cita pending, answers 202 in the location zone and enqueues cita.sync', async ({
@@ -87,6 +87,41 @@ describe('POST /api/ghl/citas/', () => {
         path: 'end',
       },
       { name: 'an unknown field', body: citaBody({ color: 'red' }), status: 400, error: 'validation_failed' },
+      {
+        name: 'a NUL byte in the patient name',
+        body: citaBody({ patient: { name: 'Ana\u0000', phone: '+51987654321' } }),
+        status: 400,
+        error: 'validation_failed',
+        path: 'patient.name',
+      },
+      {
+        name: 'a NUL byte in the notes',
+        body: citaBody({ notes: 'x\u0000y' }),
+        status: 400,
+        error: 'validation_failed',
+        path: 'notes',
+      },
+      {
+        name: 'a year PostgreSQL cannot store',
+        body: citaBody({ start: '0000-01-03T09:00:00Z', end: '0000-01-03T09:30:00Z' }),
+        status: 400,
+        error: 'validation_failed',
+        path: 'start',
+      },
+      {
+        name: 'an assigned_user_id of 500,000 characters',
+        body: citaBody({ assigned_user_id: 'u'.repeat(500_000) }),
+        status: 400,
+        error: 'validation_failed',
+        path: 'assigned_user_id',
+      },
+      {
+        name: 'a calendar of another location (told apart from no calendar at all by nothing)',
+        body: citaBody({ calendar_id: FOREIGN_CAL }),
+        status: 422,
+        error: 'unknown_calendar',
+        path: 'calendar_id',
+      },
       {
         name: 'a Sunday (closed)',
         body: citaBody({ start: '2030-03-03T09:00:00-05:00', end: '2030-03-03T09:30:00-05:00' }),

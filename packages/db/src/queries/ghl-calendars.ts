@@ -38,6 +38,15 @@ export async function findLocationCalendar(
   return row;
 }
 
+/** The location a calendar was last seen in, if any. */
+export async function calendarLocation(db: Executor, calendarId: string): Promise<string | undefined> {
+  const [row] = await db
+    .select({ locationId: ghlCalendars.locationId })
+    .from(ghlCalendars)
+    .where(eq(ghlCalendars.id, calendarId));
+  return row?.locationId;
+}
+
 export interface BlockMirror {
   id: string;
   calendarId: string | null;

@@ -1,4 +1,4 @@
-import { findLocationCalendar, type GhlCalendarRow } from '@ghl-bridge/db';
+import { calendarLocation, findLocationCalendar, type GhlCalendarRow } from '@ghl-bridge/db';
 import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../http/errors.js';
 import { askWorker, type Discovery } from './ask-worker.js';
@@ -23,7 +23,8 @@ export async function locationCalendar(
   as: 'field' | 'resource' = 'field',
 ): Promise<GhlCalendarRow> {
   let calendar = await findLocationCalendar(deps.db, locationId, calendarId);
-  if (!calendar) {
+  // GHL calendar ids are global: one seen under another location is never this one's.
+  if (!calendar && !(await calendarLocation(deps.db, calendarId))) {
     await askWorker(
       deps.discovery,
       'ghl.calendars',
