@@ -2,6 +2,7 @@
 
 export { type CitaSync, type CitaSyncRequest, citaSyncNotConfigured } from './citas/cita-sync.js';
 export { type GhlAppointmentBody, toGhlAppointmentBody } from './citas/ghl-appointment-body.js';
+export { createGhlCitaSync } from './citas/ghl-cita-sync.js';
 export { createWorkers, dispatch, type WorkerOptions } from './create-workers.js';
 export { scheduleOutboxSweep } from './outbox/schedule-outbox-sweep.js';
 export { type SweepResult, sweepOutbox } from './outbox/sweep-outbox.js';

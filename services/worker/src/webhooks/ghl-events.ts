@@ -9,6 +9,8 @@ import { eventTime } from './effects/event-time.js';
 // what GHL accepted is a fact, so only what no real record looks like is refused.
 
 const id = z.string().min(1).max(256);
+/** An id GHL may leave empty (`""`, as for an appointment no one is assigned to): absent. */
+const optionalId = z.string().max(256).nullish();
 const text = (max: number) => z.string().max(max).nullish();
 const instant = z.iso.datetime({ offset: true });
 
@@ -18,10 +20,10 @@ const appointmentBody = z.looseObject({
   appointment: z.looseObject({
     id,
     calendarId: id,
-    contactId: id.nullish(),
+    contactId: optionalId,
     title: text(2000),
     appointmentStatus: text(64),
-    assignedUserId: id.nullish(),
+    assignedUserId: optionalId,
     notes: text(100_000),
     startTime: instant,
     endTime: instant,
