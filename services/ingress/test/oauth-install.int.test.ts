@@ -5,7 +5,7 @@ import { type RunningSandbox, startSandbox } from '@ghl-bridge/ghl-sandbox';
 import { enqueue } from '@ghl-bridge/jobs';
 import { createLogger, createMetrics } from '@ghl-bridge/observability';
 import { test, testEnv, webhookDelivery } from '@ghl-bridge/testing';
-import { createWorkers, processors, sweepOutbox, webhookEffects } from '@ghl-bridge/worker';
+import { createWorkers, processors, webhookEffects } from '@ghl-bridge/worker';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { startTestApp } from './test-app.js';

@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
 import { type Db, ghlTokens } from '@ghl-bridge/db';
-import { enqueue, type Queues } from '@ghl-bridge/jobs';
+import type { Queues } from '@ghl-bridge/jobs';
 import { replayFailedWebhooks, replayRequestSchema, toReplaySelector } from '../admin/replay-webhooks.js';
 import type { CliOutput } from './keys-command.js';
+import { reconcileNow } from './reconcile-command.js';
 
 export const OPS_USAGE = `Usage:
   ghl-bridge webhooks replay --id <event id>
@@ -67,18 +68,7 @@ export async function runOpsCommand(
     }
     return 0;
   }
-  if (key === 'reconcile now') {
-    if (values.location)
-      await enqueue(
-        deps.queues,
-        'reconcile.location',
-        { locationId: values.location },
-        { jobId: `reconcile-${values.location}` },
-      );
-    else await enqueue(deps.queues, 'reconcile.all', {});
-    io.out(`reconciliation queued for ${values.location ?? 'every installed location'}\n`);
-    return 0;
-  }
+  if (key === 'reconcile now') return reconcileNow(deps, values.location, io);
   if (key === 'queues stats') {
     for (const [name, queue] of Object.entries(deps.queues)) {
       const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
