@@ -93,32 +93,24 @@ export class GhlClient {
     );
   }
 
-  listEvents(locationId: string, query: { calendarId: string; startMs: number; endMs: number }) {
-    // GHL takes these epoch milliseconds as strings.
-    const params = {
-      locationId,
-      calendarId: query.calendarId,
-      startTime: String(query.startMs),
-      endTime: String(query.endMs),
-    };
+  listEvents(locationId: string, query: CalendarRange) {
     return this.call(
       locationId,
-      get('calendars/events', 'GET /calendars/events', GHL_VERSION.calendars, params),
+      get('calendars/events', 'GET /calendars/events', GHL_VERSION.calendars, rangeParams(locationId, query)),
       schemas.eventsResponse,
     ).then((r) => r.events);
   }
 
-  /** Time blocked in GHL for a calendar over a range (epoch ms, sent as strings like events). */
-  listBlockedSlots(locationId: string, query: { calendarId: string; startMs: number; endMs: number }) {
-    const params = {
-      locationId,
-      calendarId: query.calendarId,
-      startTime: String(query.startMs),
-      endTime: String(query.endMs),
-    };
+  /** Time blocked in GHL for a calendar over a range. */
+  listBlockedSlots(locationId: string, query: CalendarRange) {
     return this.call(
       locationId,
-      get('calendars/blocked-slots', 'GET /calendars/blocked-slots', GHL_VERSION.calendars, params),
+      get(
+        'calendars/blocked-slots',
+        'GET /calendars/blocked-slots',
+        GHL_VERSION.calendars,
+        rangeParams(locationId, query),
+      ),
       schemas.blockedSlotsResponse,
     ).then((r) => r.events);
   }
@@ -275,6 +267,18 @@ export class GhlClient {
 }
 
 type Params = GhlRequest['searchParams'];
+
+/** One calendar's events (or blocks) between two instants, in epoch ms. */
+export interface CalendarRange {
+  calendarId: string;
+  startMs: number;
+  endMs: number;
+}
+
+/** GHL takes a range's epoch milliseconds as strings, for events and blocked slots alike. */
+function rangeParams(locationId: string, { calendarId, startMs, endMs }: CalendarRange): Params {
+  return { locationId, calendarId, startTime: String(startMs), endTime: String(endMs) };
+}
 
 function get(path: string, endpoint: string, version: string, searchParams?: Params): GhlRequest {
   return { method: 'GET', path, endpoint, version, searchParams };

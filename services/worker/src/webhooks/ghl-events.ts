@@ -1,4 +1,5 @@
 import type { GhlAppointment, GhlDeletion } from '@ghl-bridge/citas';
+import type { GhlContactState } from '@ghl-bridge/db';
 import { UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
 import { eventTime } from './effects/event-time.js';
@@ -44,16 +45,8 @@ const contactBody = z.looseObject({
   phone: text(64),
 });
 
-export interface ContactFromGhl {
-  id: string;
-  locationId: string;
-  name: string | null;
-  email: string | null;
-  phone: string | null;
-  /** Everything GHL sent, envelope fields aside: what we do not model is still at hand. */
-  data: Record<string, unknown>;
-  at: Date;
-}
+/** A contact as its webhook describes it (kept whole in `data`). */
+export type ContactFromGhl = Omit<GhlContactState, 'deleted'>;
 
 export type GhlEvent =
   | { kind: 'appointment.upsert'; appointment: GhlAppointment }
