@@ -15,6 +15,21 @@ export async function addToOutbox(tx: Executor, message: OutboxMessage): Promise
   return row.id;
 }
 
+/** Several promises in one statement, in order; answers their ids. */
+export async function addManyToOutbox(tx: Executor, messages: readonly OutboxMessage[]): Promise<number[]> {
+  if (messages.length === 0) return [];
+  const rows = await tx
+    .insert(outbox)
+    .values([...messages])
+    .returning({ id: outbox.id });
+  return rows.map((row) => row.id);
+}
+
+/** Rows whose jobs Redis has: kept promises, gone in one statement. */
+export async function deleteOutboxMessages(db: Executor, ids: readonly number[]): Promise<void> {
+  if (ids.length > 0) await db.delete(outbox).where(inArray(outbox.id, [...ids]));
+}
+
 /** Once Redis has the job, its promise is kept and the row can go. */
 export async function deleteOutboxMessage(db: Executor, id: number): Promise<void> {
   await db.delete(outbox).where(eq(outbox.id, id));

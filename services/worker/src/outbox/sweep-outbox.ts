@@ -1,4 +1,9 @@
-import { deleteOutboxMessage, type Executor, pendingOutboxMessages, recordOutboxError } from '@ghl-bridge/db';
+import {
+  deleteOutboxMessages,
+  type Executor,
+  pendingOutboxMessages,
+  recordOutboxError,
+} from '@ghl-bridge/db';
 import { enqueue, isJobName, type Queues } from '@ghl-bridge/jobs';
 import type { Logger } from '@ghl-bridge/observability';
 
@@ -28,19 +33,30 @@ export async function sweepOutbox(
 ): Promise<SweepResult> {
   const rows = await pendingOutboxMessages(db, ids ? { ids, limit: ids.length } : { minAgeMs, limit });
   const result: SweepResult = { enqueued: 0, failed: 0 };
-  for (const row of rows) {
-    try {
+  // Enqueued side by side (one Redis round trip each, in flight together), kept rows deleted
+  // in one statement: a batch of promised jobs costs two database round trips, not one per job.
+  const outcomes = await Promise.allSettled(
+    rows.map(async (row) => {
       if (!isJobName(row.jobName)) throw new Error(`unknown job name: ${row.jobName}`);
       // The registry re-validates the payload; the cast only names which job it is.
       await enqueue(queues, row.jobName, row.payload as never, { jobId: row.jobId });
-      await deleteOutboxMessage(db, row.id);
-      result.enqueued++;
-    } catch (error) {
-      result.failed++;
-      log?.warn({ err: error, outboxId: row.id, jobId: row.jobId }, 'outbox row not enqueued');
-      await recordOutboxError(db, row.id, error).catch(() => {});
+      return row.id;
+    }),
+  );
+  const enqueued: number[] = [];
+  for (const [i, outcome] of outcomes.entries()) {
+    const row = rows[i];
+    if (!row) continue;
+    if (outcome.status === 'fulfilled') {
+      enqueued.push(row.id);
+      continue;
     }
+    result.failed++;
+    log?.warn({ err: outcome.reason, outboxId: row.id, jobId: row.jobId }, 'outbox row not enqueued');
+    await recordOutboxError(db, row.id, outcome.reason).catch(() => {});
   }
+  await deleteOutboxMessages(db, enqueued);
+  result.enqueued = enqueued.length;
   if (rows.length > 0 && !ids) log?.info(result, 'outbox swept');
   return result;
 }

@@ -1,4 +1,4 @@
-import { addToOutbox, type Db, type OutboxMessage } from '@ghl-bridge/db';
+import { addManyToOutbox, type Db, type OutboxMessage } from '@ghl-bridge/db';
 import type { GhlEvent, GhlEventKind } from './ghl-events.js';
 
 export type Transaction = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -9,8 +9,8 @@ export type EffectStatus = 'processed' | 'ignored';
 /** What an effect runs with: the transaction that records its events, and the outbox. */
 export interface EffectContext {
   tx: Transaction;
-  /** Promises a job in this transaction; it is enqueued as soon as the transaction commits. */
-  promise(message: OutboxMessage): Promise<void>;
+  /** Promises jobs in this transaction; they are enqueued as soon as the transaction commits. */
+  promise(...messages: OutboxMessage[]): Promise<void>;
 }
 
 export type EventOf<K extends GhlEventKind> = Extract<GhlEvent, { kind: K }>;
@@ -48,8 +48,8 @@ export async function runEffect<E>(
 export function effectContext(tx: Transaction, outboxIds: number[]): EffectContext {
   return {
     tx,
-    async promise(message) {
-      outboxIds.push(await addToOutbox(tx, message));
+    async promise(...messages) {
+      outboxIds.push(...(await addManyToOutbox(tx, messages)));
     },
   };
 }

@@ -50,11 +50,11 @@ export async function fetchContacts(
   context: EffectContext,
   contacts: ReadonlyArray<{ locationId: string; contactId: string }>,
 ): Promise<void> {
-  for (const { locationId, contactId } of contacts) {
-    await context.promise({
+  await context.promise(
+    ...contacts.map(({ locationId, contactId }) => ({
       jobName: 'ghl.contact-fetch',
       jobId: contactFetchJobId(contactId),
       payload: { locationId, contactId },
-    });
-  }
+    })),
+  );
 }
