@@ -122,7 +122,7 @@ describe('/docs', () => {
       expect(page.headers['content-type']).toMatch(/text\/html/);
       const csp = String(page.headers['content-security-policy']);
       expect(csp).toContain("default-src 'self'");
-      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("script-src 'self';");
       expect(csp).not.toMatch(/https?:|\*/);
       const assets = [...page.body.matchAll(/(?:src|href)="([^"]+)"/g)].map(([, url]) => url ?? '');
       expect(assets.length).toBeGreaterThan(3);

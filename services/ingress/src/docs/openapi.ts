@@ -78,7 +78,10 @@ export async function registerDocsPage(app: FastifyInstance): Promise<void> {
   app.get('/docs/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }
 
-/** Same origin only; images and fonts may be inline (the logo is a data: URI). */
+/**
+ * Same origin only. Images and fonts may be inline (the logo is a data: URI), and so may styles:
+ * Swagger UI sets some style attributes itself (styles cannot run code; scripts stay 'self' only).
+ */
 const DOCS_CSP = [
   "default-src 'self'",
   "base-uri 'self'",
@@ -90,7 +93,7 @@ const DOCS_CSP = [
   "object-src 'none'",
   "script-src 'self'",
   "script-src-attr 'none'",
-  "style-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
 ].join('; ');
 
 type OpenApiDocument = ReturnType<ReturnType<typeof createJsonSchemaTransformObject>>;
