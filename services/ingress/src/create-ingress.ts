@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '@ghl-bridge/config';
-import { createDatabase, registerConfiguredWorkflowSecret } from '@ghl-bridge/db';
+import { createDatabase, type Db, registerConfiguredWorkflowSecret } from '@ghl-bridge/db';
 import { closeQueues, createQueues, type Queues } from '@ghl-bridge/jobs';
 import { createLogger, createMetrics, type Logger, type ShutdownStep } from '@ghl-bridge/observability';
 import { createRedis, type RedisClient, type RedisSettings } from '@ghl-bridge/redis';
@@ -97,11 +97,7 @@ export async function createIngress(config: Config, overrides: IngressOverrides 
 }
 
 /** GHL_WEBHOOK_SECRET is GHL_LOCATION_ID's workflow secret: stored hashed, like the bootstrap tokens. */
-async function registerWorkflowSecret(
-  config: Config,
-  db: Parameters<typeof registerConfiguredWorkflowSecret>[0],
-  log: Logger,
-) {
+async function registerWorkflowSecret(config: Config, db: Db, log: Logger) {
   const { configuredSecret } = config.webhooks;
   if (!configuredSecret) return;
   const outcome = await registerConfiguredWorkflowSecret(db, configuredSecret);
