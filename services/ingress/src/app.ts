@@ -5,11 +5,12 @@ import type { DiscoveryCache, Queues } from '@ghl-bridge/jobs';
 import type { Logger, Metrics } from '@ghl-bridge/observability';
 import type { RedisClient } from '@ghl-bridge/redis';
 import type { QueueEvents } from 'bullmq';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import { adminRoutes } from './admin/admin-routes.js';
 import { observeRequests, readQueueGauges } from './admin/observe.js';
-import { docsRoutes } from './docs/docs-routes.js';
+import { registerDocsPage, registerOpenApi } from './docs/openapi.js';
 import { installErrorHandling } from './http/errors.js';
+import { useZodSchemas } from './http/zod-app.js';
 import { oauthRoutes } from './oauth/oauth-routes.js';
 import { healthRoutes } from './routes/health.js';
 import { staffApiRoutes } from './routes/staff-api.js';
@@ -30,12 +31,14 @@ export interface AppDeps {
   /** This process's Prometheus metrics, served at /metrics behind the admin token. */
   metrics: Metrics;
   /** Milliseconds since the epoch; tests move it. */
-  now?: () => number;
+  now: () => number;
+  /** Sees every route as it is registered (the docs test derives what the document must hold). */
+  onRoute?: ((route: RouteOptions) => void) | undefined;
 }
 
 /** The HTTP app, apart from the process: tests drive it with `inject`, main.ts listens. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const { config, log, queues, db, readiness, discovery, metrics, redis, now = Date.now } = deps;
+  const { config, log, queues, db, readiness, discovery, metrics, redis, now } = deps;
   const ask = { queues, events: discovery.events, timeoutMs: config.discovery.timeoutMs };
   const app = Fastify({
     // pino's Logger and Fastify's logger type differ only in generics; they are the same object.
@@ -54,10 +57,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       connectionsCheckingInterval: Math.min(1000, config.http.headersTimeoutMs),
     },
   });
+  if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
   installErrorHandling(app);
+  useZodSchemas(app);
   observeRequests(app, metrics);
+  // Before any route: @fastify/swagger documents the routes registered after it.
+  await registerOpenApi(app);
   await app.register(healthRoutes, { checks: readiness });
-  await app.register(docsRoutes);
   await app.register(ghlWebhookRoute, { webhooks: config.webhooks, queues, db, now, metrics });
   await app.register(adminRoutes, {
     db,
@@ -85,5 +91,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     discovery: ask,
     now,
   });
+  await registerDocsPage(app);
   return app;
 }

@@ -3,8 +3,10 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { Db } from '@ghl-bridge/db';
 import type { Queues } from '@ghl-bridge/jobs';
-import type { FastifyPluginAsync } from 'fastify';
-import { parseWith } from '../http/parse-with.js';
+import { z } from 'zod';
+import { SECURITY } from '../docs/openapi.js';
+import { errorResponses } from '../http/errors.js';
+import type { FastifyPluginAsyncZod } from '../http/zod-app.js';
 import { requireAdmin } from './admin-auth.js';
 import { replayFailedWebhooks, replayRequestSchema, toReplaySelector } from './replay-webhooks.js';
 
@@ -18,12 +20,11 @@ export interface AdminRouteOptions {
   metrics: () => Promise<{ contentType: string; body: string }>;
 }
 
-export { replayRequestSchema as replayWebhooksSchema };
-
 /** Everything operators use, behind the admin token: Bull Board, webhook replay, /metrics. */
-export const adminRoutes: FastifyPluginAsync<AdminRouteOptions> = async (app, options) => {
+export const adminRoutes: FastifyPluginAsyncZod<AdminRouteOptions> = async (app, options) => {
   requireAdmin(app, options.token);
 
+  // Bull Board's own routes (marked hidden: they are its UI, not this API).
   const board = new FastifyAdapter();
   createBullBoard({
     queues: Object.values(options.queues).map(
@@ -34,15 +35,51 @@ export const adminRoutes: FastifyPluginAsync<AdminRouteOptions> = async (app, op
   board.setBasePath('/admin/queues');
   await app.register(board.registerPlugin(), { prefix: '/admin/queues' });
 
-  app.post('/admin/webhooks/replay', async (request) => {
-    const selector = toReplaySelector(parseWith(replayRequestSchema, request.body ?? {}, 'body'));
-    const replayed = await replayFailedWebhooks(options.db, options.queues, selector);
-    request.log.info({ replayed: replayed.length }, 'failed webhooks replayed');
-    return { replayed: replayed.length, ids: replayed };
-  });
+  app.post(
+    '/admin/webhooks/replay',
+    {
+      schema: {
+        operationId: 'replayWebhooks',
+        summary: 'Replay failed webhook events by id or since a time',
+        tags: ['Operations'],
+        security: SECURITY.admin,
+        body: replayRequestSchema,
+        response: {
+          200: z.object({
+            replayed: z.number().int().describe('How many events were put back on the queue'),
+            ids: z.array(z.number().int()),
+          }),
+          ...errorResponses(400, 401),
+        },
+      },
+    },
+    async (request) => {
+      const replayed = await replayFailedWebhooks(options.db, options.queues, toReplaySelector(request.body));
+      request.log.info({ replayed: replayed.length }, 'failed webhooks replayed');
+      return { replayed: replayed.length, ids: replayed };
+    },
+  );
 
-  app.get('/metrics', async (_request, reply) => {
-    const { contentType, body } = await options.metrics();
-    return reply.type(contentType).send(body);
-  });
+  app.get(
+    '/metrics',
+    {
+      schema: {
+        operationId: 'getMetrics',
+        summary: "This ingress process's Prometheus metrics",
+        tags: ['Operations'],
+        security: SECURITY.admin,
+        response: {
+          200: {
+            description: 'Prometheus text exposition format',
+            content: { 'text/plain': { schema: z.string() } },
+          },
+          ...errorResponses(401),
+        },
+      },
+    },
+    async (_request, reply) => {
+      const { contentType, body } = await options.metrics();
+      return reply.type(contentType).send(body);
+    },
+  );
 };

@@ -1,9 +1,39 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
 
 /** Every error body ghl-bridge sends: a stable machine-readable `error` and a human `message`. */
 export interface ErrorBody {
   error: string;
   message: string;
+}
+
+export interface ValidationDetail {
+  /** Dotted path of the offending field, e.g. `patient.email`; empty for the whole value. */
+  path: string;
+  message: string;
+}
+
+/** The error body as a named schema: every route's 4xx and 5xx answers in the OpenAPI document. */
+export const errorJson = z
+  .object({
+    error: z.string().describe('Stable, machine-readable code, e.g. `validation_failed` or `conflict`'),
+    message: z.string().describe('What went wrong, for a person to read'),
+    details: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .describe('`validation_failed` only: each bad field, by dotted path'),
+  })
+  .loose()
+  .meta({ id: 'ApiError', description: 'An error; some carry more fields, e.g. `conflicting_cita_id`' });
+
+/** `{ 400: errorJson, 401: errorJson, … }`: a route's error statuses, all with the error body. */
+export function errorResponses<const Status extends number>(
+  ...statuses: Status[]
+): Record<Status, typeof errorJson> {
+  return Object.fromEntries(statuses.map((status) => [status, errorJson])) as Record<
+    Status,
+    typeof errorJson
+  >;
 }
 
 /**
@@ -41,13 +71,37 @@ const ERROR_NAMES: Record<number, string> = {
   504: 'timeout',
 };
 
+/** The request part a schema refused, as clients know it. */
+const PART_NAMES: Record<string, string> = {
+  params: 'path',
+  querystring: 'query',
+  body: 'body',
+  headers: 'headers',
+};
+
+/**
+ * A request the route's schema refused (the zod type provider's issues, one per bad field):
+ * 400 `validation_failed` naming every bad field of the first part that failed.
+ */
+function validationError(error: FastifyError): ApiError {
+  const details: ValidationDetail[] = (error.validation ?? []).map((issue) => ({
+    // The provider joins zod's issue path with slashes: `/patient/email`, `/` for the whole value.
+    path: issue.instancePath.split('/').filter(Boolean).join('.'),
+    message: issue.message ?? 'invalid',
+  }));
+  const summary = details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join('; ');
+  const part = PART_NAMES[error.validationContext ?? ''] ?? 'request';
+  return new ApiError(400, 'validation_failed', `Invalid ${part}: ${summary}`, { details });
+}
+
 /**
  * Turns Fastify's own errors (bad JSON, body too large, wrong content type, schema
  * validation) into the `{ error, message }` shape, and anything unexpected into a 500 that
  * reveals nothing: its details go to the log only.
  */
 export function installErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
+  app.setErrorHandler((thrown: FastifyError, request, reply) => {
+    const error = thrown.validation ? validationError(thrown) : thrown;
     if (error instanceof ApiError) {
       request.log.warn(
         { err: { code: error.error, message: error.message }, status: error.statusCode },
@@ -57,9 +111,20 @@ export function installErrorHandling(app: FastifyInstance): void {
         .code(error.statusCode)
         .send({ error: error.error, message: error.message, ...error.extra });
     }
-    const status = error.validation ? 400 : (error.statusCode ?? 500);
+    const status = error.statusCode ?? 500;
     if (status >= 500) {
-      request.log.error({ err: error }, 'request failed');
+      if (error.code === 'FST_ERR_RESPONSE_SERIALIZATION') {
+        // Our answer broke its own route's schema: a bug here, never the client's. The issues
+        // name fields and rules only (zod does not copy values into them), so they may be logged.
+        const issues = error.cause instanceof z.core.$ZodError ? error.cause.issues : [];
+        request.log.error(
+          {
+            status: reply.statusCode,
+            issues: issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+          },
+          'response does not match its schema',
+        );
+      } else request.log.error({ err: error }, 'request failed');
       return sendError(reply, 500, 'internal_error', 'Something went wrong on our side; it has been logged.');
     }
     request.log.warn({ err: { code: error.code, message: error.message }, status }, 'request rejected');

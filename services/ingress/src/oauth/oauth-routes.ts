@@ -6,11 +6,12 @@ import type { Config } from '@ghl-bridge/config';
 import { enqueue, isGhlRefusal, oauthCodeKey, oauthExchangeJobId, sha256Hex } from '@ghl-bridge/jobs';
 import type { RedisClient } from '@ghl-bridge/redis';
 import { sealSecret } from '@ghl-bridge/secrets';
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { ApiError, sendError } from '../http/errors.js';
-import { parseWith } from '../http/parse-with.js';
+import { SECURITY } from '../docs/openapi.js';
+import { ApiError, errorResponses, sendError } from '../http/errors.js';
 import { withDeadline } from '../http/with-deadline.js';
+import type { FastifyPluginAsyncZod } from '../http/zod-app.js';
 import { type Discovery, waitForJob } from '../staff/ask-worker.js';
 import { InstallState } from './install-state.js';
 
@@ -40,9 +41,39 @@ const printable = (max: number) =>
     .max(max)
     .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII');
 
-export const oauthCallbackSchemas = {
-  // GHL's redirect carries only `code`; `state` comes back when the install began at /oauth/install.
-  querystring: z.object({ code: printable(2048), state: printable(512).optional() }),
+const installSchema = {
+  operationId: 'startInstall',
+  summary: "Redirect an installer to GHL's authorisation page",
+  tags: ['Install'],
+  security: SECURITY.none,
+  response: {
+    302: z
+      .undefined()
+      .describe("To GHL's authorisation page, with a signed state (and its nonce in a cookie)"),
+    ...errorResponses(429, 503),
+  },
+};
+
+const callbackSchema = {
+  operationId: 'completeInstall',
+  summary: 'GHL returns the installer here with a code; a worker exchanges it and stores the tokens',
+  tags: ['Install'],
+  security: SECURITY.none,
+  querystring: z.object({
+    code: printable(2048),
+    // GHL's redirect carries only `code`; `state` comes back when the install began at /oauth/install.
+    state: printable(512).optional(),
+  }),
+  response: {
+    200: z.object({
+      installed: z.literal(true),
+      resource_id: z.string().describe('The location (or company) GHL installed the app for'),
+      user_type: z.enum(['Location', 'Company']),
+      locations: z.array(z.string()),
+    }),
+    202: z.object({ installed: z.literal(false), status: z.literal('in_progress'), message: z.string() }),
+    ...errorResponses(400, 409, 429, 502, 503, 504),
+  },
 };
 
 /**
@@ -52,7 +83,7 @@ export const oauthCallbackSchemas = {
  * state, and still works; a state that is there must be ours, fresh, and this browser's.
  * Ingress never calls GHL: it seals the code into Redis and a worker exchanges it, once.
  */
-export const oauthRoutes: FastifyPluginAsync<OAuthRouteOptions> = async (app, options) => {
+export const oauthRoutes: FastifyPluginAsyncZod<OAuthRouteOptions> = async (app, options) => {
   const { ghl, oauth, redis, queuePrefix, discovery, now } = options;
   const states = new InstallState(ghl.tokens.encryptionKey);
   const secureCookie = ghl.oauth.redirectUri?.startsWith('https:') ?? false;
@@ -70,7 +101,7 @@ export const oauthRoutes: FastifyPluginAsync<OAuthRouteOptions> = async (app, op
   });
   const rateLimit = { max: oauth.callbackRateLimitPerMinute, timeWindow: 60_000 };
 
-  app.get('/oauth/install', { config: { rateLimit } }, async (_request, reply) => {
+  app.get('/oauth/install', { config: { rateLimit }, schema: installSchema }, async (_request, reply) => {
     if (!ghl.clientId || !ghl.oauth.redirectUri) {
       return sendError(
         reply,
@@ -98,8 +129,8 @@ export const oauthRoutes: FastifyPluginAsync<OAuthRouteOptions> = async (app, op
     return reply.redirect(target.toString(), 302);
   });
 
-  app.get('/oauth/callback', { config: { rateLimit } }, async (request, reply) => {
-    const query = parseWith(oauthCallbackSchemas.querystring, request.query, 'query');
+  app.get('/oauth/callback', { config: { rateLimit }, schema: callbackSchema }, async (request, reply) => {
+    const { query } = request;
     if (query.state !== undefined) {
       const verdict = states.verify(query.state, now());
       const cookie = request.cookies[NONCE_COOKIE];

@@ -1,5 +1,6 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncZod } from '../http/zod-app.js';
 import { requireApiKey } from '../staff/api-key-auth.js';
+import { keepReceivedBody } from '../staff/idempotency.js';
 import { type CalendarRouteDeps, calendarRoutes } from './calendars/calendars.js';
 import { changesRoute } from './changes/changes.js';
 import { cancelCitaRoute } from './citas/cancel-cita.js';
@@ -10,8 +11,9 @@ import { updateCitaRoute } from './citas/update-cita.js';
 import { locationSettingsRoutes } from './locations/location-settings.js';
 
 /** The staff API for RV3: every route here needs a Bearer API key scoped to the location. */
-export const staffApiRoutes: FastifyPluginAsync<CalendarRouteDeps> = async (app, deps) => {
+export const staffApiRoutes: FastifyPluginAsyncZod<CalendarRouteDeps> = async (app, deps) => {
   requireApiKey(app, deps.db);
+  keepReceivedBody(app);
   // RV3 sends `Content-Type: application/json` on bodiless POSTs (cancel): an empty body is no
   // body here, not a 400. Anything else goes through Fastify's own (prototype-safe) JSON parser.
   const json = app.getDefaultJsonParser('error', 'error');

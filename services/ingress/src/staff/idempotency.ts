@@ -1,7 +1,25 @@
 import { createHash } from 'node:crypto';
 import { type Db, type Executor, findIdempotencyKey, saveIdempotencyKey } from '@ghl-bridge/db';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../http/errors.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The body as the client sent it (parsed JSON), before the route's schema shaped it. */
+    receivedBody: unknown;
+  }
+}
+
+/**
+ * Keeps each request's body as received: a key's request hash covers what the client sent, not
+ * the schema's output (defaults filled in, text trimmed), so it stays what earlier versions stored.
+ */
+export function keepReceivedBody(app: FastifyInstance): void {
+  app.decorateRequest('receivedBody', undefined);
+  app.addHook('preValidation', async (request) => {
+    request.receivedBody = request.body;
+  });
+}
 
 export interface IdempotencyScope {
   apiKeyId: string;
@@ -23,7 +41,7 @@ export function idempotencyScope(
   if (!key || !KEY.test(key))
     throw new ApiError(400, 'validation_failed', 'Idempotency-Key must be 1-255 visible ASCII characters');
   const requestHash = createHash('sha256')
-    .update(`${request.method} ${path}\n${stableJson(request.body)}`)
+    .update(`${request.method} ${path}\n${stableJson(request.receivedBody)}`)
     .digest('hex');
   return { apiKeyId, key, requestHash };
 }

@@ -2,9 +2,12 @@ import type { Config } from '@ghl-bridge/config';
 import type { Db } from '@ghl-bridge/db';
 import { enqueue, type Queues, sha256Hex, type WebhookSource, webhookJobId } from '@ghl-bridge/jobs';
 import type { Metrics } from '@ghl-bridge/observability';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { sendError } from '../http/errors.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { SECURITY } from '../docs/openapi.js';
+import { errorResponses, sendError } from '../http/errors.js';
 import { withDeadline } from '../http/with-deadline.js';
+import type { FastifyPluginAsyncZod } from '../http/zod-app.js';
 import { checkTimestamp } from './check-timestamp.js';
 import { parseWebhookBody } from './parse-webhook-body.js';
 import { parseWebhookKeys, verifyGhlSignature } from './verify-ghl-signature.js';
@@ -23,13 +26,61 @@ export interface GhlWebhookRouteOptions {
 type Source = 'app' | 'workflow';
 
 /**
+ * The body as raw bytes: signatures cover the exact bytes, and the handler parses them itself
+ * (parseWebhookBody). Documented as what it is on the wire, a JSON object.
+ */
+const rawJsonBody = z
+  .custom<Buffer | undefined>((body) => body === undefined || Buffer.isBuffer(body))
+  .meta({
+    type: 'object',
+    additionalProperties: true,
+    description: "A GHL event as GHL sends it (see GHL's webhook documentation)",
+  });
+
+const stored = z.object({
+  received: z.literal(true),
+  jobId: z.string().describe('The job holding the delivery; a repeated delivery names the same one'),
+});
+
+/** Header parameters, for the document only: what they carry is checked by the handler (401s). */
+const signatureHeaders = z
+  .object({
+    'x-ghl-signature': z.string().optional().describe('Ed25519 signature of the raw body (base64)'),
+    'x-wh-signature': z
+      .string()
+      .optional()
+      .describe('Legacy RSA signature, accepted only with GHL_WEBHOOK_RSA_ENABLED'),
+  })
+  .loose();
+
+const appWebhookSchema = {
+  operationId: 'receiveGhlWebhook',
+  summary: 'GHL webhook receiver (Ed25519 X-GHL-Signature over the raw body)',
+  tags: ['Webhooks'],
+  security: SECURITY.none,
+  headers: signatureHeaders,
+  body: rawJsonBody,
+  response: { 200: stored, ...errorResponses(400, 401, 413, 415, 429) },
+};
+
+const workflowWebhookSchema = {
+  operationId: 'receiveWorkflowWebhook',
+  summary:
+    "GHL workflow Custom Webhooks: a location's secret in X-GHL-Bridge-Secret; appointment and contact events of that location only",
+  tags: ['Webhooks'],
+  security: SECURITY.workflowSecret,
+  body: rawJsonBody,
+  response: { 200: stored, ...errorResponses(400, 401, 403, 413, 415, 422, 429) },
+};
+
+/**
  * `POST /api/webhooks/ghl/` (GHL's signed app webhooks) and `POST /api/webhooks/ghl/workflow`
  * (a location's workflow "Custom Webhook" with its secret): check who sent it, then store one
  * job per delivery. GHL retries only on 429 and drops the event for good on anything else, so:
  * 200 only once Redis has the job, 429 when it cannot be stored in time, and 4xx for what must
  * not be resent. Nothing is stored from a rejected request.
  */
-export const ghlWebhookRoute: FastifyPluginAsync<GhlWebhookRouteOptions> = async (app, options) => {
+export const ghlWebhookRoute: FastifyPluginAsyncZod<GhlWebhookRouteOptions> = async (app, options) => {
   const { webhooks, queues, db, now, metrics } = options;
   const count = (source: Source, outcome: string) => metrics.webhooks.received.inc({ source, outcome });
   const keys = parseWebhookKeys(
@@ -80,7 +131,7 @@ export const ghlWebhookRoute: FastifyPluginAsync<GhlWebhookRouteOptions> = async
     }
     request.log.info({ jobId, type: event.type, scheme: delivery.scheme }, 'webhook stored');
     count(source, 'stored');
-    return reply.code(200).send({ received: true, jobId });
+    return reply.code(200).send({ received: true as const, jobId });
   }
 
   function notStored(reply: FastifyReply, source: Source) {
@@ -98,58 +149,65 @@ export const ghlWebhookRoute: FastifyPluginAsync<GhlWebhookRouteOptions> = async
     return undefined;
   }
 
-  const rawBody = (request: FastifyRequest) =>
-    Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-
-  app.post('/api/webhooks/ghl', { bodyLimit: webhooks.bodyLimitBytes }, async (request, reply) => {
-    const raw = rawBody(request);
-    const verdict = verifyGhlSignature(raw, request.headers, keys);
-    if (!verdict.ok) {
-      request.log.warn({ reason: verdict.reason }, 'webhook signature rejected');
-      count('app', 'rejected_signature');
-      const message =
-        verdict.reason === 'missing' ? 'No GHL signature header' : 'Signature does not match the body';
-      return sendError(reply, 401, 'invalid_signature', message);
-    }
-    const event = parse(request, reply, raw, 'app');
-    if (!event) return reply;
-    const source = { kind: 'app' } as const;
-    return store(request, reply, { source, event, payloadHash: sha256Hex(raw), scheme: verdict.scheme });
-  });
+  app.post(
+    '/api/webhooks/ghl/',
+    { bodyLimit: webhooks.bodyLimitBytes, schema: appWebhookSchema },
+    async (request, reply) => {
+      const raw = request.body ?? Buffer.alloc(0);
+      const verdict = verifyGhlSignature(raw, request.headers, keys);
+      if (!verdict.ok) {
+        request.log.warn({ reason: verdict.reason }, 'webhook signature rejected');
+        count('app', 'rejected_signature');
+        const message =
+          verdict.reason === 'missing' ? 'No GHL signature header' : 'Signature does not match the body';
+        return sendError(reply, 401, 'invalid_signature', message);
+      }
+      const event = parse(request, reply, raw, 'app');
+      if (!event) return reply;
+      const source = { kind: 'app' } as const;
+      return store(request, reply, { source, event, payloadHash: sha256Hex(raw), scheme: verdict.scheme });
+    },
+  );
 
   // GHL workflow "Custom Webhook" actions: user-defined bodies, a location's secret in a header.
-  app.post('/api/webhooks/ghl/workflow', { bodyLimit: webhooks.bodyLimitBytes }, async (request, reply) => {
-    const raw = rawBody(request);
-    let verdict: Awaited<ReturnType<typeof checkWorkflowSecret>>;
-    try {
-      verdict = await checkWorkflowSecret(db, request.headers);
-    } catch (error) {
-      // PostgreSQL is away: the sender may try again, as for Redis.
-      request.log.error({ err: error }, 'workflow secret not checked; answering 429');
-      return notStored(reply, 'workflow');
-    }
-    if (!verdict.ok) {
-      request.log.warn({ reason: verdict.reason }, 'workflow secret rejected');
-      count('workflow', 'rejected_secret');
-      const message =
-        verdict.reason === 'missing' ? 'No X-GHL-Bridge-Secret header' : 'Unknown or revoked workflow secret';
-      return sendError(reply, 401, 'invalid_secret', message);
-    }
-    const event = parse(request, reply, raw, 'workflow');
-    if (!event) return reply;
-    const scoped = scopeWorkflowEvent(event, verdict.secret);
-    if (!scoped.ok) {
-      request.log.warn(
-        { secretId: verdict.secret.id, reason: scoped.error },
-        'workflow webhook outside its secret',
-      );
-      count('workflow', scoped.status === 403 ? 'rejected_location' : 'rejected_body');
-      return sendError(reply, scoped.status, scoped.error, scoped.message);
-    }
-    const { secret } = verdict;
-    const source = { kind: 'workflow', locationId: secret.locationId, secretId: secret.id } as const;
-    // The hash of the event as scoped, so the same body sent by two locations is two events.
-    const payloadHash = sha256Hex(JSON.stringify(scoped.event));
-    return store(request, reply, { source, event: scoped.event, payloadHash, scheme: 'workflow_secret' });
-  });
+  app.post(
+    '/api/webhooks/ghl/workflow',
+    { bodyLimit: webhooks.bodyLimitBytes, schema: workflowWebhookSchema },
+    async (request, reply) => {
+      const raw = request.body ?? Buffer.alloc(0);
+      let verdict: Awaited<ReturnType<typeof checkWorkflowSecret>>;
+      try {
+        verdict = await checkWorkflowSecret(db, request.headers);
+      } catch (error) {
+        // PostgreSQL is away: the sender may try again, as for Redis.
+        request.log.error({ err: error }, 'workflow secret not checked; answering 429');
+        return notStored(reply, 'workflow');
+      }
+      if (!verdict.ok) {
+        request.log.warn({ reason: verdict.reason }, 'workflow secret rejected');
+        count('workflow', 'rejected_secret');
+        const message =
+          verdict.reason === 'missing'
+            ? 'No X-GHL-Bridge-Secret header'
+            : 'Unknown or revoked workflow secret';
+        return sendError(reply, 401, 'invalid_secret', message);
+      }
+      const event = parse(request, reply, raw, 'workflow');
+      if (!event) return reply;
+      const scoped = scopeWorkflowEvent(event, verdict.secret);
+      if (!scoped.ok) {
+        request.log.warn(
+          { secretId: verdict.secret.id, reason: scoped.error },
+          'workflow webhook outside its secret',
+        );
+        count('workflow', scoped.status === 403 ? 'rejected_location' : 'rejected_body');
+        return sendError(reply, scoped.status, scoped.error, scoped.message);
+      }
+      const { secret } = verdict;
+      const source = { kind: 'workflow', locationId: secret.locationId, secretId: secret.id } as const;
+      // The hash of the event as scoped, so the same body sent by two locations is two events.
+      const payloadHash = sha256Hex(JSON.stringify(scoped.event));
+      return store(request, reply, { source, event: scoped.event, payloadHash, scheme: 'workflow_secret' });
+    },
+  );
 };

@@ -1,12 +1,12 @@
 import { activeCitasMeeting, blocksMeeting, type GhlCalendarRow, getLocationSettings } from '@ghl-bridge/db';
 import type { CalendarSummary, DiscoveryCache } from '@ghl-bridge/jobs';
-import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { parseWith } from '../../http/parse-with.js';
+import { SECURITY } from '../../docs/openapi.js';
+import { errorResponses } from '../../http/errors.js';
+import type { ZodApp } from '../../http/zod-app.js';
 import { requireLocation } from '../../staff/api-key-auth.js';
 import { askWorker, type Discovery } from '../../staff/ask-worker.js';
 import { bookableSlots, type Claim } from '../../staff/bookable-slots.js';
-import { errorJson } from '../../staff/cita-json.js';
 import type { StaffDeps } from '../../staff/cita-writes.js';
 import { locationCalendar } from '../../staff/location-calendar.js';
 import { isValidTimeZone } from '../../staff/zoned-time.js';
@@ -23,44 +23,45 @@ const DAY_MS = 86_400_000;
  * message: 404 for what GHL does not have in this location, 400/422 for what it will not take,
  * 409 when the location's GHL install is missing), and GHL or the queue being away (502-504).
  */
-const discoveryErrors = {
-  400: errorJson,
-  401: errorJson,
-  403: errorJson,
-  404: errorJson,
-  409: errorJson,
-  422: errorJson,
-  502: errorJson,
-  503: errorJson,
-  504: errorJson,
-};
+const discoveryErrors = errorResponses(400, 401, 403, 404, 409, 422, 502, 503, 504);
 const flag = z
   .enum(['0', '1', 'true', 'false'])
   .optional()
   .transform((v) => v === '1' || v === 'true');
-const instant = z.union([
-  z
-    .string()
-    .regex(/^\d{10,}$/)
-    .transform(Number),
-  z.iso.datetime({ offset: true }).transform((v) => Date.parse(v)),
-  z.iso.date().transform((v) => Date.parse(`${v}T00:00:00Z`)),
-]);
+// A function, not one shared schema: the document generator loses a union used twice in one schema.
+const instant = () =>
+  z.union([
+    z
+      .string()
+      .regex(/^\d{10,}$/)
+      .transform(Number),
+    z.iso.datetime({ offset: true }).transform((v) => Date.parse(v)),
+    z.iso.date().transform((v) => Date.parse(`${v}T00:00:00Z`)),
+  ]);
+
+const calendarJson = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    timezone: z.string(),
+    isActive: z.boolean(),
+  })
+  .meta({ id: 'Calendar', description: 'A GHL calendar of the location' });
 
 /** `GET /api/ghl/calendars/?location_id=…`: the seed service's discovery shape, from cache or a worker. */
-export const listCalendarsSchemas = {
-  querystring: z.object({ location_id: z.string().min(1), refresh: flag }),
+const listCalendarsSchema = {
+  operationId: 'listCalendars',
+  summary: "A location's GHL calendars (cached)",
+  tags: ['Calendars'],
+  security: SECURITY.staff,
+  querystring: z.object({
+    location_id: z.string().min(1),
+    refresh: flag.describe('`1` or `true`: ask GHL again instead of the cache'),
+  }),
   response: {
     200: z.object({
-      calendars: z.array(
-        z.object({
-          id: z.string(),
-          name: z.string(),
-          description: z.string(),
-          timezone: z.string(),
-          isActive: z.boolean(),
-        }),
-      ),
+      calendars: z.array(calendarJson),
       location_id: z.string(),
       total: z.number().int(),
       success: z.literal(true),
@@ -74,15 +75,24 @@ export const listCalendarsSchemas = {
  * would be accepted in, by day, in the requested zone: GHL's free slots minus business hours,
  * notice, buffer, citas and time blocked in GHL.
  */
-export const freeSlotsSchemas = {
+const freeSlotsSchema = {
+  operationId: 'getFreeSlots',
+  summary: "A calendar's bookable slots by day (cached briefly)",
+  tags: ['Calendars'],
+  security: SECURITY.staff,
   params: z.object({ id: z.string().min(1) }),
   querystring: z
     .object({
       location_id: z.string().min(1),
-      // Epoch ms, an ISO instant or a date; the range is at most 31 days, as on GHL.
-      start: instant,
-      end: instant,
-      timezone: z.string().refine(isValidTimeZone, 'must be an IANA time zone').optional(),
+      start: instant().describe(
+        'Epoch ms, an ISO instant or a date; the range is at most 31 days, as on GHL',
+      ),
+      end: instant(),
+      timezone: z
+        .string()
+        .refine(isValidTimeZone, 'must be an IANA time zone')
+        .optional()
+        .describe("The zone slots are shown in; defaults to the location's"),
     })
     .refine((q) => q.end > q.start, { message: 'end must be after start', path: ['end'] })
     .refine((q) => q.end - q.start <= 31 * DAY_MS, {
@@ -90,20 +100,24 @@ export const freeSlotsSchemas = {
       path: ['end'],
     }),
   response: {
-    200: z.object({
-      calendar_id: z.string(),
-      location_id: z.string(),
-      timezone: z.string(),
-      slots: z.record(z.string(), z.array(z.string())),
-      success: z.literal(true),
-    }),
+    200: z
+      .object({
+        calendar_id: z.string(),
+        location_id: z.string(),
+        timezone: z.string(),
+        slots: z
+          .record(z.string(), z.array(z.string()))
+          .describe('By day, as GHL groups them: the bookable start times, ISO-8601 with the zone offset'),
+        success: z.literal(true),
+      })
+      .meta({ id: 'FreeSlots' }),
     ...discoveryErrors,
   },
 };
 
-export function calendarRoutes(app: FastifyInstance, deps: CalendarRouteDeps): void {
-  app.get('/api/ghl/calendars', async (request, reply) => {
-    const query = parseWith(listCalendarsSchemas.querystring, request.query, 'query');
+export function calendarRoutes(app: ZodApp, deps: CalendarRouteDeps): void {
+  app.get('/api/ghl/calendars/', { schema: listCalendarsSchema }, async (request, reply) => {
+    const { query } = request;
     requireLocation(request, query.location_id);
     let calendars = query.refresh ? undefined : await deps.cache.getCalendars(query.location_id);
     reply.header('x-cache', calendars ? 'hit' : 'miss');
@@ -114,12 +128,12 @@ export function calendarRoutes(app: FastifyInstance, deps: CalendarRouteDeps): v
       query.location_id,
       deps.now(),
     )) as CalendarSummary[];
-    return { calendars, location_id: query.location_id, total: calendars.length, success: true };
+    return { calendars, location_id: query.location_id, total: calendars.length, success: true as const };
   });
 
-  app.get('/api/ghl/calendars/:id/free-slots', async (request, reply) => {
-    const { id } = parseWith(freeSlotsSchemas.params, request.params, 'path');
-    const query = parseWith(freeSlotsSchemas.querystring, request.query, 'query');
+  app.get('/api/ghl/calendars/:id/free-slots', { schema: freeSlotsSchema }, async (request, reply) => {
+    const { id } = request.params;
+    const { query } = request;
     requireLocation(request, query.location_id);
     const calendar = await locationCalendar(deps, request, query.location_id, id, 'resource');
     const settings = await getLocationSettings(deps.db, query.location_id);
@@ -146,7 +160,13 @@ export function calendarRoutes(app: FastifyInstance, deps: CalendarRouteDeps): v
       end: new Date(query.end + (settings.slotMinutes + settings.bufferMinutes) * 60_000),
     });
     const bookable = bookableSlots(slots, { settings, now: deps.now(), assignedUserId, claims });
-    return { calendar_id: id, location_id: query.location_id, timezone, slots: bookable, success: true };
+    return {
+      calendar_id: id,
+      location_id: query.location_id,
+      timezone,
+      slots: bookable,
+      success: true as const,
+    };
   });
 }
 

@@ -1,11 +1,11 @@
-import { citaFromSnapshot, citaJson, readChanges, sequenceChanges, toCitaJson } from '@ghl-bridge/citas';
+import { citaFromSnapshot, readChanges, sequenceChanges, toCitaJson } from '@ghl-bridge/citas';
 import { citaChangeKind, citaChangeOrigin, getLocationSettingsMany } from '@ghl-bridge/db';
-import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ApiError } from '../../http/errors.js';
-import { parseWith } from '../../http/parse-with.js';
+import { SECURITY } from '../../docs/openapi.js';
+import { ApiError, errorResponses } from '../../http/errors.js';
+import type { ZodApp } from '../../http/zod-app.js';
 import { requireLocation, staffKey } from '../../staff/api-key-auth.js';
-import { errorJson } from '../../staff/cita-json.js';
+import { citaJson } from '../../staff/cita-json.js';
 import type { StaffDeps } from '../../staff/cita-writes.js';
 import { identifier } from '../../staff/fields.js';
 
@@ -15,39 +15,47 @@ const kinds = z
   .transform((v) => v.split(',').map((s) => s.trim()))
   .pipe(z.array(z.enum(citaChangeKind.enumValues)).min(1));
 
-export const changeJson = z.object({
-  // Pass as `after` to read on from this change.
-  cursor: z.string(),
-  kind: z.enum(citaChangeKind.enumValues),
-  origin: z.enum(citaChangeOrigin.enumValues),
-  // API field names that changed (every field for a new cita).
-  changed: z.array(z.string()),
-  // When the change was written (ISO-8601, UTC).
-  at: z.string(),
-  cita: citaJson,
-});
+export const changeJson = z
+  .object({
+    cursor: z.string().describe('Pass as `after` to read on from this change'),
+    kind: z.enum(citaChangeKind.enumValues),
+    origin: z.enum(citaChangeOrigin.enumValues),
+    changed: z.array(z.string()).describe('API field names that changed (every field for a new cita)'),
+    at: z.string().describe('When the change was written (ISO-8601, UTC)'),
+    cita: citaJson,
+  })
+  .meta({ id: 'Change', description: 'A change to a cita, with the cita as it then was' });
 
 /** `GET /api/ghl/changes`: every change to the key's citas, in commit order, from a cursor on. */
-export const listChangesSchemas = {
+const listChangesSchema = {
+  operationId: 'listChanges',
+  summary: "Every change to the key's citas, in commit order, from a cursor on",
+  tags: ['Changes'],
+  security: SECURITY.staff,
   querystring: z
     .object({
-      // The last cursor seen; from the beginning when left out.
-      after: z.string().max(100).optional(),
+      after: z
+        .string()
+        .max(100)
+        .optional()
+        .describe('The last cursor seen; from the beginning when left out'),
       limit: z.coerce.number().int().min(1).max(500).default(100),
       location_id: identifier.optional(),
-      // One kind or a comma-separated list, e.g. `cita.created,cita.cancelled`.
-      kinds: kinds.optional(),
+      kinds: kinds
+        .optional()
+        .describe('One kind or a comma-separated list, e.g. `cita.created,cita.cancelled`'),
     })
     .strict(),
   response: {
-    200: z.object({
-      changes: z.array(changeJson),
-      // Always set: pass it as `after` next time, even when `changes` is empty.
-      next_cursor: z.string(),
-    }),
-    400: errorJson,
-    401: errorJson,
-    403: errorJson,
+    200: z
+      .object({
+        changes: z.array(changeJson),
+        next_cursor: z
+          .string()
+          .describe('Always set: pass it as `after` next time, even when `changes` is empty'),
+      })
+      .meta({ id: 'ChangePage' }),
+    ...errorResponses(400, 401, 403),
   },
 };
 
@@ -56,9 +64,9 @@ export const listChangesSchemas = {
  * change once, in commit order per cita: positions are given only to committed changes, in
  * turn (see sequenceChanges), so none can appear behind a cursor already handed out.
  */
-export function changesRoute(app: FastifyInstance, deps: StaffDeps): void {
-  app.get('/api/ghl/changes', async (request) => {
-    const query = parseWith(listChangesSchemas.querystring, request.query, 'query');
+export function changesRoute(app: ZodApp, deps: StaffDeps): void {
+  app.get('/api/ghl/changes', { schema: listChangesSchema }, async (request) => {
+    const { query } = request;
     if (query.location_id) requireLocation(request, query.location_id);
     const after = query.after === undefined ? 0 : decodeFeedCursor(query.after);
     // Position what has committed since the last sequencer run (the worker runs one too);

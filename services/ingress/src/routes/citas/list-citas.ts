@@ -1,10 +1,10 @@
 import { citaStatus, citaSyncStatus, getLocationSettingsMany, listCitas } from '@ghl-bridge/db';
-import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ApiError } from '../../http/errors.js';
-import { parseWith } from '../../http/parse-with.js';
+import { SECURITY } from '../../docs/openapi.js';
+import { ApiError, errorResponses } from '../../http/errors.js';
+import type { ZodApp } from '../../http/zod-app.js';
 import { requireLocation, staffKey } from '../../staff/api-key-auth.js';
-import { citaJson, errorJson, toCitaJson } from '../../staff/cita-json.js';
+import { citaJson, toCitaJson } from '../../staff/cita-json.js';
 import type { StaffDeps } from '../../staff/cita-writes.js';
 import { identifier, isoWithOffset } from '../../staff/fields.js';
 
@@ -16,72 +16,80 @@ const csvOf = <T extends string>(values: readonly [T, ...T[]]) =>
     .pipe(z.array(z.enum(values)).min(1));
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
-/** `GET /api/ghl/citas/`: citas by start time, in pages; only the key's locations. */
-export const listCitasSchemas = {
-  querystring: z
-    .object({
-      location_id: identifier.optional(),
-      calendar_id: identifier.optional(),
-      // RV3's own id, to find the cita of one of its records.
-      external_id: identifier.optional(),
-      // One status or a comma-separated list, e.g. `new,confirmed`.
-      status: csvOf(citaStatus.enumValues).optional(),
-      sync_status: csvOf(citaSyncStatus.enumValues).optional(),
-      // `true`: only citas in conflict with another (bookings GHL accepted that overlap).
-      conflict: flag.optional(),
-      // Citas starting at or after `from` and before `to`.
-      from: isoWithOffset.optional(),
-      to: isoWithOffset.optional(),
-      // Citas changed at or after this instant (deleted ones too, with `include_deleted`).
-      updated_since: isoWithOffset.optional(),
-      // Citas deleted in GHL are left out unless this is `true`.
-      include_deleted: flag.optional(),
-      cursor: z.string().max(200).optional(),
-      limit: z.coerce.number().int().min(1).max(200).default(50),
-    })
-    .strict(),
-  response: {
-    200: z.object({
-      results: z.array(citaJson),
-      // Pass as `cursor` for the next page; null on the last one.
-      next_cursor: z.string().nullable(),
-    }),
-    400: errorJson,
-    401: errorJson,
-    403: errorJson,
-  },
-};
+const listCitasQuery = z
+  .object({
+    location_id: identifier.optional(),
+    calendar_id: identifier.optional(),
+    external_id: identifier.optional().describe("RV3's own id, to find the cita of one of its records"),
+    status: csvOf(citaStatus.enumValues)
+      .optional()
+      .describe('One status or a comma-separated list, e.g. `new,confirmed`'),
+    sync_status: csvOf(citaSyncStatus.enumValues).optional(),
+    conflict: flag
+      .optional()
+      .describe('`true`: only citas in conflict with another (bookings GHL accepted that overlap)'),
+    from: isoWithOffset.optional().describe('Citas starting at or after this instant'),
+    to: isoWithOffset.optional().describe('Citas starting before this instant'),
+    updated_since: isoWithOffset
+      .optional()
+      .describe('Citas changed at or after this instant (deleted ones too, with `include_deleted`)'),
+    include_deleted: flag.optional().describe('Citas deleted in GHL are left out unless this is `true`'),
+    cursor: z.string().max(200).optional().describe('`next_cursor` of the page before'),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .strict();
 
-export function listCitasRoute(app: FastifyInstance, deps: StaffDeps): void {
-  app.get('/api/ghl/citas', async (request) => {
-    const query = parseWith(listCitasSchemas.querystring, request.query, 'query');
-    if (query.location_id) requireLocation(request, query.location_id);
-    const rows = await listCitas(deps.db, {
-      locationIds: query.location_id ? [query.location_id] : staffKey(request).locationIds,
-      calendarId: query.calendar_id,
-      externalId: query.external_id,
-      statuses: query.status,
-      syncStatuses: query.sync_status,
-      conflict: query.conflict,
-      from: query.from ? new Date(query.from) : undefined,
-      to: query.to ? new Date(query.to) : undefined,
-      updatedSince: query.updated_since ? new Date(query.updated_since) : undefined,
-      includeDeleted: query.include_deleted ?? false,
-      after: query.cursor ? decodeCursor(query.cursor) : undefined,
-      // One extra row tells whether another page exists.
-      limit: query.limit + 1,
-    });
-    const page = rows.slice(0, query.limit);
-    const settings = await getLocationSettingsMany(
-      deps.db,
-      page.map((c) => c.locationId),
-    );
-    const last = page.at(-1);
-    return {
-      results: page.map((cita) => toCitaJson(cita, settings.get(cita.locationId) ?? { timeZone: 'UTC' })),
-      next_cursor: rows.length > query.limit && last ? encodeCursor(last.startAt, last.id) : null,
-    };
-  });
+const citaPage = z
+  .object({
+    results: z.array(citaJson),
+    next_cursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last one'),
+  })
+  .meta({ id: 'CitaPage' });
+
+/** `GET /api/ghl/citas/`: citas by start time, in pages; only the key's locations. */
+export function listCitasRoute(app: ZodApp, deps: StaffDeps): void {
+  app.get(
+    '/api/ghl/citas/',
+    {
+      schema: {
+        operationId: 'listCitas',
+        summary: 'List citas by start time, in pages',
+        tags: ['Citas'],
+        security: SECURITY.staff,
+        querystring: listCitasQuery,
+        response: { 200: citaPage, ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const { query } = request;
+      if (query.location_id) requireLocation(request, query.location_id);
+      const rows = await listCitas(deps.db, {
+        locationIds: query.location_id ? [query.location_id] : staffKey(request).locationIds,
+        calendarId: query.calendar_id,
+        externalId: query.external_id,
+        statuses: query.status,
+        syncStatuses: query.sync_status,
+        conflict: query.conflict,
+        from: query.from ? new Date(query.from) : undefined,
+        to: query.to ? new Date(query.to) : undefined,
+        updatedSince: query.updated_since ? new Date(query.updated_since) : undefined,
+        includeDeleted: query.include_deleted ?? false,
+        after: query.cursor ? decodeCursor(query.cursor) : undefined,
+        // One extra row tells whether another page exists.
+        limit: query.limit + 1,
+      });
+      const page = rows.slice(0, query.limit);
+      const settings = await getLocationSettingsMany(
+        deps.db,
+        page.map((c) => c.locationId),
+      );
+      const last = page.at(-1);
+      return {
+        results: page.map((cita) => toCitaJson(cita, settings.get(cita.locationId) ?? { timeZone: 'UTC' })),
+        next_cursor: rows.length > query.limit && last ? encodeCursor(last.startAt, last.id) : null,
+      };
+    },
+  );
 }
 
 /** Opaque to clients: the (start, id) of the last row seen. */

@@ -1,10 +1,10 @@
 import { getLocationSettings, type LocationSettings, saveLocationSettings, WEEKDAYS } from '@ghl-bridge/db';
-import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { parseWith } from '../../http/parse-with.js';
+import { SECURITY } from '../../docs/openapi.js';
+import { errorResponses } from '../../http/errors.js';
+import type { ZodApp } from '../../http/zod-app.js';
 import { requireLocation } from '../../staff/api-key-auth.js';
 import { minutesOfDay } from '../../staff/booking-rules.js';
-import { errorJson } from '../../staff/cita-json.js';
 import { identifier } from '../../staff/fields.js';
 import { type CalendarDeps, locationCalendar } from '../../staff/location-calendar.js';
 import { isValidTimeZone } from '../../staff/zoned-time.js';
@@ -30,66 +30,101 @@ const intervals = z
     });
   });
 
-const settingsJson = z.object({
-  location_id: z.string(),
-  time_zone: z.string(),
-  default_calendar_id: z.string().nullable(),
-  business_hours: z.partialRecord(z.enum(WEEKDAYS), intervals),
-  slot_minutes: z.number().int(),
-  buffer_minutes: z.number().int(),
-  min_notice_minutes: z.number().int(),
-  notify_patient: z.boolean(),
-  // True while the location has no settings of its own and these are the defaults.
-  is_default: z.boolean(),
-});
+const settingsJson = z
+  .object({
+    location_id: z.string(),
+    time_zone: z.string(),
+    default_calendar_id: z.string().nullable(),
+    business_hours: z.partialRecord(z.enum(WEEKDAYS), intervals),
+    slot_minutes: z.number().int(),
+    buffer_minutes: z.number().int(),
+    min_notice_minutes: z.number().int(),
+    notify_patient: z.boolean(),
+    is_default: z
+      .boolean()
+      .describe('True while the location has no settings of its own and these are the defaults'),
+  })
+  .meta({ id: 'LocationSettings', description: "A location's booking rules" });
+
+const settingsUpdate = z
+  .object({
+    time_zone: z.string().refine(isValidTimeZone, 'must be an IANA time zone, e.g. America/Lima'),
+    default_calendar_id: identifier
+      .nullable()
+      .describe("Must be one of the location's own calendars (422 otherwise)"),
+    business_hours: z.partialRecord(z.enum(WEEKDAYS), intervals),
+    slot_minutes: z.number().int().min(5).max(480),
+    buffer_minutes: z.number().int().min(0).max(240),
+    min_notice_minutes: z.number().int().min(0).max(525_600),
+    notify_patient: z.boolean(),
+  })
+  .partial()
+  .strict()
+  .meta({
+    id: 'LocationSettingsUpdate',
+    description: 'Fields left out keep their current (or default) value',
+  });
+
+const locationParams = z.object({ id: identifier });
 
 /** `GET` and `PUT /api/ghl/locations/{id}/settings`: a location's booking rules. */
-export const locationSettingsSchemas = {
-  params: z.object({ id: identifier }),
-  // PUT: fields left out keep their current (or default) value.
-  body: z
-    .object({
-      time_zone: z.string().refine(isValidTimeZone, 'must be an IANA time zone, e.g. America/Lima'),
-      // Must be one of the location's own calendars (422 otherwise).
-      default_calendar_id: identifier.nullable(),
-      business_hours: z.partialRecord(z.enum(WEEKDAYS), intervals),
-      slot_minutes: z.number().int().min(5).max(480),
-      buffer_minutes: z.number().int().min(0).max(240),
-      min_notice_minutes: z.number().int().min(0).max(525_600),
-      notify_patient: z.boolean(),
-    })
-    .partial()
-    .strict(),
-  response: { 200: settingsJson, 400: errorJson, 401: errorJson, 403: errorJson, 422: errorJson },
-};
+export function locationSettingsRoutes(app: ZodApp, deps: CalendarDeps): void {
+  app.get(
+    '/api/ghl/locations/:id/settings',
+    {
+      schema: {
+        operationId: 'getLocationSettings',
+        summary: "A location's booking rules",
+        tags: ['Locations'],
+        security: SECURITY.staff,
+        params: locationParams,
+        response: { 200: settingsJson, ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      requireLocation(request, id);
+      return toJson(await getLocationSettings(deps.db, id));
+    },
+  );
 
-export function locationSettingsRoutes(app: FastifyInstance, deps: CalendarDeps): void {
-  app.get('/api/ghl/locations/:id/settings', async (request) => {
-    const { id } = parseWith(locationSettingsSchemas.params, request.params, 'path');
-    requireLocation(request, id);
-    return toJson(await getLocationSettings(deps.db, id));
-  });
-
-  app.put('/api/ghl/locations/:id/settings', async (request) => {
-    const { id } = parseWith(locationSettingsSchemas.params, request.params, 'path');
-    requireLocation(request, id);
-    const body = parseWith(locationSettingsSchemas.body, request.body, 'body');
-    if (body.default_calendar_id) await locationCalendar(deps, request, id, body.default_calendar_id);
-    const current = await getLocationSettings(deps.db, id);
-    const saved = await saveLocationSettings(deps.db, {
-      locationId: id,
-      timeZone: body.time_zone ?? current.timeZone,
-      defaultCalendarId:
-        body.default_calendar_id === undefined ? current.defaultCalendarId : body.default_calendar_id,
-      businessHours: body.business_hours ?? current.businessHours,
-      slotMinutes: body.slot_minutes ?? current.slotMinutes,
-      bufferMinutes: body.buffer_minutes ?? current.bufferMinutes,
-      minNoticeMinutes: body.min_notice_minutes ?? current.minNoticeMinutes,
-      notifyPatient: body.notify_patient ?? current.notifyPatient,
-    });
-    request.log.info({ locationId: id }, 'location settings saved');
-    return toJson(saved);
-  });
+  app.put(
+    '/api/ghl/locations/:id/settings',
+    {
+      schema: {
+        operationId: 'updateLocationSettings',
+        summary: "Change a location's booking rules",
+        tags: ['Locations'],
+        security: SECURITY.staff,
+        params: locationParams,
+        body: settingsUpdate,
+        response: {
+          200: settingsJson,
+          ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422, 502, 503, 504),
+        },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      requireLocation(request, id);
+      const { body } = request;
+      if (body.default_calendar_id) await locationCalendar(deps, request, id, body.default_calendar_id);
+      const current = await getLocationSettings(deps.db, id);
+      const saved = await saveLocationSettings(deps.db, {
+        locationId: id,
+        timeZone: body.time_zone ?? current.timeZone,
+        defaultCalendarId:
+          body.default_calendar_id === undefined ? current.defaultCalendarId : body.default_calendar_id,
+        businessHours: body.business_hours ?? current.businessHours,
+        slotMinutes: body.slot_minutes ?? current.slotMinutes,
+        bufferMinutes: body.buffer_minutes ?? current.bufferMinutes,
+        minNoticeMinutes: body.min_notice_minutes ?? current.minNoticeMinutes,
+        notifyPatient: body.notify_patient ?? current.notifyPatient,
+      });
+      request.log.info({ locationId: id }, 'location settings saved');
+      return toJson(saved);
+    },
+  );
 }
 
 function toJson(s: LocationSettings): z.infer<typeof settingsJson> {

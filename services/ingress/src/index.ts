@@ -1,0 +1,1 @@
+export { createIngress, type Ingress, type IngressOverrides } from './create-ingress.js';
