@@ -1,4 +1,4 @@
-import { loadConfig } from '@ghl-bridge/config';
+import { loadConfig, resolveEnv } from '@ghl-bridge/config';
 import { createDatabase, registerConfiguredWorkflowSecret } from '@ghl-bridge/db';
 import { closeQueues, createQueues } from '@ghl-bridge/jobs';
 import { createLogger, createMetrics, onShutdownSignal } from '@ghl-bridge/observability';
@@ -6,8 +6,10 @@ import { createRedis } from '@ghl-bridge/redis';
 import { buildApp } from './app.js';
 import { createDiscovery } from './staff/ask-worker.js';
 
-const config = loadConfig(process.env);
+const { env, notes } = resolveEnv(process.env);
+const config = loadConfig(env);
 const log = createLogger({ name: 'ingress', level: config.log.level });
+for (const note of notes) log.info(note);
 const database = createDatabase({ url: config.database.url, poolSize: config.database.poolSize });
 // Producers in a request path fail fast while Redis is away (no offline queue), so a webhook
 // gets its 429 promptly instead of waiting on a reconnect. One Redis or a cluster, as configured.
