@@ -3,7 +3,7 @@
 # `pnpm deploy --prod` tree (what the Dockerfile copies into its runtime image), started with
 # `node dist/...` as the images start it (NODE_ENV=production, the ghl-bridge-dist condition)
 # against the local PostgreSQL and Redis and the sandbox. Prints the trees' sizes, checks
-# /readyz and one calendar lookup through the worker, then stops everything and cleans up.
+# /readyz, one calendar lookup through the worker and /docs, then stops everything and cleans up.
 # Usage: scripts/check-runtime.sh   (PostgreSQL and Redis at 127.0.0.1, as for npm test)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -65,4 +65,9 @@ echo "/readyz: ${ready:-no answer}"
 key=$(cd "$out/ingress" && node dist/cli/main.js keys create --name runtime-check --locations location-1 | grep -o 'ghlb_[A-Za-z0-9_-]*')
 calendars=$(curl -sf -H "authorization: Bearer $key" "http://127.0.0.1:$PORT/api/ghl/calendars/?location_id=location-1")
 echo "calendars through the worker: $calendars"
+for path in /docs /docs/openapi.json; do
+  status=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT$path")
+  echo "$path: $status"
+  [ "$status" = 200 ] || exit 1
+done
 echo "ok: the runtime trees start and answer with production dependencies only"
