@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { envBoolean, envHostPorts, envInt, envPublicKey, envUrl } from './env-types.js';
 import { GHL_ED25519_PUBLIC_KEY, GHL_RSA_PUBLIC_KEY } from './ghl-public-keys.js';
+import { DEFAULT_DATABASE_URL, DEFAULT_QUEUE_PREFIX } from './resolve-env.js';
 
 // Every variable ghl-bridge reads, flat as the environment holds them. `.env.example` documents
 // each one; load-config.ts folds them into the nested Config. Defaults point at 127.0.0.1.
@@ -20,7 +21,7 @@ export const envSchema = z
     HTTP_REQUEST_TIMEOUT_MS: envInt(30_000, { min: 100, max: 600_000 }),
 
     // PostgreSQL, the source of truth.
-    DATABASE_URL: envUrl(/^postgres(ql)?:$/).default('postgres://postgres@127.0.0.1:5432/ghl_bridge'),
+    DATABASE_URL: envUrl(/^postgres(ql)?:$/).default(DEFAULT_DATABASE_URL),
     // Connections per process in the postgres.js pool.
     DATABASE_POOL_SIZE: envInt(10, { min: 1, max: 200 }),
 
@@ -45,7 +46,7 @@ export const envSchema = z
         /^[\w-]+$/,
         'letters, digits, _ and - only (no braces: hash tags are added per queue and location)',
       )
-      .default('ghlb'),
+      .default(DEFAULT_QUEUE_PREFIX),
 
     // Largest webhook body accepted (bytes); larger gets 413.
     WEBHOOK_BODY_LIMIT_BYTES: envInt(1_048_576, { min: 1024 }),

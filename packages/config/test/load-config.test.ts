@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { envSchema } from '../src/env-schema.js';
-import { ConfigError, loadConfig } from '../src/index.js';
+import { ConfigError, loadConfig, START_VARIABLES } from '../src/index.js';
 
 describe('loadConfig', () => {
   it('gives defaults pointing at 127.0.0.1 for an empty environment', () => {
@@ -133,5 +133,15 @@ describe('.env.example', () => {
     const text = await readFile(new URL('../../../.env.example', import.meta.url), 'utf8');
     const env = Object.fromEntries([...text.matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)].map((m) => [m[1], m[2]]));
     expect(() => loadConfig(env)).not.toThrow();
+  });
+});
+
+describe("the README's configuration table", () => {
+  it('lists every variable the schema reads and the ones only npm start reads, and no other', async () => {
+    const readme = await readFile(new URL('../../../README.md', import.meta.url), 'utf8');
+    const start = readme.indexOf('\n## Configuration\n');
+    const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+    const listed = [...section.matchAll(/^\| `([A-Z][A-Z0-9_]*)` \|/gm)].map((m) => m[1]).sort();
+    expect(listed).toEqual([...Object.keys(envSchema.shape), ...START_VARIABLES].sort());
   });
 });

@@ -1,10 +1,17 @@
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 
-/** The SQL that drizzle-kit generated, committed at the top of the repository. */
-export const migrationsFolder = fileURLToPath(new URL('../../../migrations', import.meta.url));
+/**
+ * The SQL that drizzle-kit generated, committed at the top of the repository. `pnpm build` copies
+ * it into dist/migrations, because a deployed package has no repository around it.
+ */
+const besideBuild = new URL('./migrations', import.meta.url);
+export const migrationsFolder = fileURLToPath(
+  existsSync(besideBuild) ? besideBuild : new URL('../../../migrations', import.meta.url),
+);
 
 /** Creates the database named in `url` when it does not exist yet (a fresh machine has none). */
 export async function ensureDatabase(url: string): Promise<void> {

@@ -100,7 +100,8 @@ describe('runGhlJob: error kinds drive the queue', () => {
         expect(await p.queue.getJobCountByTypes('completed')).toBe(30);
         const failed = await p.queue.getJob(permanent.id ?? '');
         expect(await failed?.getState()).toBe('failed');
-        expect(failed?.failedReason).toMatch(/GhlPermanentError/);
+        // GHL's answer, as a person reads it in Bull Board or a 502: not one of our class names.
+        expect(failed?.failedReason).toMatch(/^GHL answered 400: /);
         // The injected 5xx hit this job too and were retried; GHL's own 400 ended it at once.
         const answers = (await sandbox.admin.requests())
           .filter((r) => r.url.includes('/calendars/missing-calendar'))

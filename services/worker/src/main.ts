@@ -1,4 +1,4 @@
-import { loadConfig } from '@ghl-bridge/config';
+import { loadConfig, resolveEnv } from '@ghl-bridge/config';
 import { createDatabase } from '@ghl-bridge/db';
 import { createGhl } from '@ghl-bridge/ghl';
 import { closeQueues, createQueues, DiscoveryCache, scheduleEvery } from '@ghl-bridge/jobs';
@@ -11,8 +11,10 @@ import { scheduleOutboxSweep } from './outbox/schedule-outbox-sweep.js';
 import { processors } from './processors/index.js';
 import { webhookEffects } from './webhooks/effects/index.js';
 
-const config = loadConfig(process.env);
+const { env, notes } = resolveEnv(process.env);
+const config = loadConfig(env);
 const log = createLogger({ name: 'worker', level: config.log.level });
+for (const note of notes) log.info(note);
 const metrics = createMetrics();
 const database = createDatabase({ url: config.database.url, poolSize: config.database.poolSize });
 // Workers block on Redis; BullMQ requires maxRetriesPerRequest null for that connection (the

@@ -134,7 +134,7 @@ describe('webhook.process', () => {
       dispatch(job, processors, deps(database.db, { 'appointment.upsert': failing })),
     ).rejects.toThrow('cita table locked');
     let [row] = await rowsFor(database.db, payload.payloadHash);
-    expect(row).toMatchObject({ status: 'failed', attempts: 1, lastError: 'Error: cita table locked' });
+    expect(row).toMatchObject({ status: 'failed', attempts: 1, lastError: 'cita table locked' });
 
     const counting = {
       'appointment.upsert': async () => {

@@ -50,7 +50,8 @@ export function describeError(error: unknown): string {
       current = candidate.cause;
       continue;
     }
-    if (current instanceof Error) return `${current.name}: ${current.message}`.slice(0, 1000);
+    // The message says what went wrong; a class name (GhlTransientError, Error) would not.
+    if (current instanceof Error) return (current.message || current.name).slice(0, 1000);
     break;
   }
   return String(error).slice(0, 1000);

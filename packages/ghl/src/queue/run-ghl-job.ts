@@ -35,7 +35,9 @@ export async function runGhlJob<T>(
       throw new DelayedError();
     }
     if (error instanceof GhlPermanentError || error instanceof GhlNeedsReauthError) {
-      throw new UnrecoverableError(`${error.name}: ${error.message}`);
+      // The message names the problem (GHL's status, message and traceId; the install to authorise
+      // again); a class name would only say which branch of ours saw it.
+      throw new UnrecoverableError(error.message);
     }
     throw error;
   }

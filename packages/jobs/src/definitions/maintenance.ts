@@ -6,7 +6,8 @@ export const reconcileAll = defineJob({
   name: 'reconcile.all',
   queue: 'maintenance',
   schema: z.object({}),
-  options: { attempts: 1, removeOnComplete: { count: 10 }, removeOnFail: { age: 24 * 3600 } },
+  // Housekeeping: a completed run is not kept (Bull Board would fill with them); failures are.
+  options: { attempts: 1, removeOnComplete: true, removeOnFail: { age: 24 * 3600 } },
 });
 
 /** Pull one location's GHL events over the window and repair drift. */
@@ -31,5 +32,6 @@ export const retentionPrune = defineJob({
   name: 'retention.prune',
   queue: 'maintenance',
   schema: z.object({}),
-  options: { attempts: 1, removeOnComplete: { count: 10 }, removeOnFail: { age: 7 * 24 * 3600 } },
+  // Housekeeping: a completed run is not kept; a failed one stays a week for inspection.
+  options: { attempts: 1, removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } },
 });

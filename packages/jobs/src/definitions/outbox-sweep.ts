@@ -9,7 +9,8 @@ export const outboxSweep = defineJob({
   options: {
     // The next scheduled run retries anyway.
     attempts: 1,
-    removeOnComplete: { count: 10 },
+    // Every 30 s: kept, completed runs would bury the citas queue's real jobs in Bull Board.
+    removeOnComplete: true,
     removeOnFail: { age: 24 * 3600 },
   },
 });

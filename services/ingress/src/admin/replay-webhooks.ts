@@ -1,5 +1,5 @@
 import { type Db, webhookEvents } from '@ghl-bridge/db';
-import { enqueue, type Queues, webhookSource } from '@ghl-bridge/jobs';
+import { enqueue, type Queues, webhookJobId, webhookSource } from '@ghl-bridge/jobs';
 import { and, eq, gte } from 'drizzle-orm';
 import { z } from 'zod';
 
@@ -33,9 +33,13 @@ export function toReplaySelector(request: z.infer<typeof replayRequestSchema>): 
 const MAX_REPLAY = 10_000;
 
 /**
- * Puts failed webhook events back on the queue from their stored payloads. The event's row
- * is still `failed`, so the worker applies it as if new; a fresh job id is needed because the
- * failed job keeps the delivery's id in Bull Board.
+ * Puts failed webhook events back to work. The delivery's own job (`wh-<webhookId>` or
+ * `body-<hash>`, as ingress stored it) is retried in place when it is still in the failed set
+ * (BullMQ's `job.retry`, with a fresh set of attempts), so once it succeeds Bull Board shows it
+ * completed instead of a failed job beside a new one. When that job is gone (failed jobs are kept
+ * a week) it is enqueued anew under the same id from the row's payload (the row is still
+ * `failed`, so the worker applies it as if new); a finished one in the way is removed first. A
+ * job still waiting, delayed or running is left as it is: it runs anyway.
  */
 export async function replayFailedWebhooks(
   db: Db,
@@ -50,21 +54,36 @@ export async function replayFailedWebhooks(
     .where(and(eq(webhookEvents.status, 'failed'), match))
     .orderBy(webhookEvents.receivedAt)
     .limit(MAX_REPLAY);
-  const stamp = Date.now();
-  for (const row of rows) {
-    await enqueue(
-      queues,
-      'webhook.process',
-      {
-        payloadHash: row.payloadHash,
-        webhookId: row.webhookId ?? undefined,
-        event: row.payload as Record<string, unknown>,
-        // Replayed under the rule of whoever vouched for it first (rows before 0007: GHL's signature).
-        source: webhookSource.parse(row.source ?? { kind: 'app' }),
-        receivedAt: row.receivedAt.toISOString(),
-      },
-      { jobId: `replay-${row.id}-${stamp}` },
-    );
-  }
+  for (const row of rows) await replayOne(queues, row);
   return rows.map((row) => row.id);
+}
+
+async function replayOne(queues: Queues, row: typeof webhookEvents.$inferSelect): Promise<void> {
+  const jobId = webhookJobId(row.webhookId ?? undefined, row.payloadHash);
+  const job = await queues.webhooks.getJob(jobId);
+  const state = job ? await job.getState() : 'unknown';
+  if (job && state === 'failed') {
+    const retried = await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true }).then(
+      () => true,
+      // Removed or taken meanwhile (its age ran out, another replay): enqueued anew below.
+      () => false,
+    );
+    if (retried) return;
+  } else if (job && state !== 'completed' && state !== 'unknown') {
+    return;
+  }
+  await job?.remove().catch(() => undefined);
+  await enqueue(
+    queues,
+    'webhook.process',
+    {
+      payloadHash: row.payloadHash,
+      webhookId: row.webhookId ?? undefined,
+      event: row.payload as Record<string, unknown>,
+      // Replayed under the rule of whoever vouched for it first (rows before 0007: GHL's signature).
+      source: webhookSource.parse(row.source ?? { kind: 'app' }),
+      receivedAt: row.receivedAt.toISOString(),
+    },
+    { jobId },
+  );
 }
