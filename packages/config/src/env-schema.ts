@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envBoolean, envInt, envPublicKey, envUrl } from './env-types.js';
+import { envBoolean, envDurationList, envInt, envPublicKey, envUrl } from './env-types.js';
 import { GHL_ED25519_PUBLIC_KEY, GHL_RSA_PUBLIC_KEY } from './ghl-public-keys.js';
 
 // Every variable ghl-bridge reads, flat as the environment holds them. `.env.example` documents
@@ -120,6 +120,16 @@ export const envSchema = z
     // Webhook jobs each worker process holds at once. They are applied in shared transactions
     // (group commit), so more of them at once means bigger batches, not more connections.
     WEBHOOK_CONCURRENCY: envInt(400, { min: 1, max: 2000 }),
+    // Outbound webhooks to RV3. Longest one delivery attempt may take before it counts as failed.
+    NOTIFICATION_TIMEOUT_MS: envInt(10_000, { min: 100, max: 60_000 }),
+    // Waits between a delivery's attempts after the first (Svix's schedule: ~27.6 hours in all);
+    // when they run out the delivery fails and can be replayed. Jittered by ±10%.
+    NOTIFICATION_RETRY_SCHEDULE: envDurationList('5s,5m,30m,2h,5h,10h,10h'),
+    // How long a rotated-out endpoint secret keeps signing alongside the new one.
+    NOTIFICATION_SECRET_OVERLAP_HOURS: envInt(24, { min: 0, max: 720 }),
+    // The dispatcher wakes on every committed change (LISTEN); it also runs this often in case a
+    // notification was missed, and then re-queues deliveries whose job went missing.
+    NOTIFICATION_SWEEP_SECONDS: envInt(5, { min: 1, max: 3600 }),
     // Longest a process waits for in-flight work on SIGTERM before it exits anyway.
     SHUTDOWN_TIMEOUT_MS: envInt(10_000, { min: 100 }),
   })

@@ -7,6 +7,8 @@ import { Redis } from 'ioredis';
 import { createGhlCitaSync } from './citas/ghl-cita-sync.js';
 import { createWorkers } from './create-workers.js';
 import { startMetricsServer } from './metrics-server.js';
+import { startNotificationDispatcher } from './notifications/dispatcher.js';
+import { postDelivery } from './notifications/post-delivery.js';
 import { scheduleOutboxSweep } from './outbox/schedule-outbox-sweep.js';
 import { processors } from './processors/index.js';
 import { webhookEffects } from './webhooks/effects/index.js';
@@ -60,7 +62,20 @@ const workers = createWorkers({
     schedules: config.schedules,
     discoveryCache: new DiscoveryCache(connection, config.redis.queuePrefix, config.discovery),
     metrics,
+    notifications: {
+      key: config.ghl.tokens.encryptionKey,
+      retryScheduleMs: config.notifications.retryScheduleMs,
+      timeoutMs: config.notifications.timeoutMs,
+      post: postDelivery,
+    },
   },
+});
+const dispatcher = await startNotificationDispatcher({
+  db: database.db,
+  sql: database.sql,
+  queues,
+  log,
+  sweepMs: config.notifications.sweepMs,
 });
 await scheduleOutboxSweep(queues);
 await scheduleEvery(queues, 'reconcile.all', 'reconcile-all', config.schedules.reconcileEveryMs, {});
@@ -85,6 +100,7 @@ onShutdownSignal(
   log,
   [
     // Lets running jobs finish; BullMQ hands unfinished ones to another worker after a stall.
+    { name: 'notification dispatcher', run: () => dispatcher.stop() },
     { name: 'workers', run: () => Promise.all(workers.map((worker) => worker.close())) },
     { name: 'queues', run: () => closeQueues(queues) },
     {

@@ -6,6 +6,7 @@ import type { Queues } from '@ghl-bridge/jobs';
 import type { FastifyPluginAsync } from 'fastify';
 import { parseWith } from '../http/parse-with.js';
 import { requireAdmin } from './admin-auth.js';
+import { type EndpointRouteOptions, endpointRoutes } from './endpoint-routes.js';
 import { replayFailedWebhooks, replayRequestSchema, toReplaySelector } from './replay-webhooks.js';
 
 export interface AdminRouteOptions {
@@ -16,11 +17,13 @@ export interface AdminRouteOptions {
   bullBoardWrite: boolean;
   /** Prometheus text of this process's registry. */
   metrics: () => Promise<{ contentType: string; body: string }>;
+  /** RV3's webhook endpoints (/admin/endpoints). */
+  endpoints: Omit<EndpointRouteOptions, 'db' | 'queues'>;
 }
 
 export { replayRequestSchema as replayWebhooksSchema };
 
-/** Everything operators use, behind the admin token: Bull Board, webhook replay, /metrics. */
+/** Everything operators use, behind the admin token: Bull Board, webhook replay, RV3's endpoints, /metrics. */
 export const adminRoutes: FastifyPluginAsync<AdminRouteOptions> = async (app, options) => {
   requireAdmin(app, options.token);
 
@@ -40,6 +43,8 @@ export const adminRoutes: FastifyPluginAsync<AdminRouteOptions> = async (app, op
     request.log.info({ replayed: replayed.length }, 'failed webhooks replayed');
     return { replayed: replayed.length, ids: replayed };
   });
+
+  endpointRoutes(app, { ...options.endpoints, db: options.db, queues: options.queues });
 
   app.get('/metrics', async (_request, reply) => {
     const { contentType, body } = await options.metrics();

@@ -2,6 +2,7 @@ import { loadConfig } from '@ghl-bridge/config';
 import { createDatabase } from '@ghl-bridge/db';
 import { closeQueues, createQueues } from '@ghl-bridge/jobs';
 import { Redis } from 'ioredis';
+import { ENDPOINTS_USAGE, runEndpointsCommand } from './endpoints-command.js';
 import { runKeysCommand } from './keys-command.js';
 import { OPS_USAGE, runOpsCommand } from './ops-commands.js';
 import { runWorkflowSecretsCommand } from './workflow-secrets-command.js';
@@ -21,9 +22,9 @@ const DATABASE_ONLY: Record<string, typeof runKeysCommand> = {
 
 if (
   !command ||
-  !['webhooks', 'tokens', 'reconcile', 'queues', ...Object.keys(DATABASE_ONLY)].includes(command)
+  !['webhooks', 'tokens', 'reconcile', 'queues', 'endpoints', ...Object.keys(DATABASE_ONLY)].includes(command)
 ) {
-  io.err(`${OPS_USAGE}${KEYS_USAGE}`);
+  io.err(`${OPS_USAGE}${KEYS_USAGE}${ENDPOINTS_USAGE.replace('Usage:\n', '')}`);
   process.exitCode = 2;
 } else {
   const database = createDatabase({ url: config.database.url, poolSize: 1 });
@@ -34,7 +35,19 @@ if (
     process.exitCode =
       databaseOnly || !queues
         ? await (databaseOnly ?? runKeysCommand)(database.db, args, io)
-        : await runOpsCommand(command, args, { db: database.db, queues }, io);
+        : command === 'endpoints'
+          ? await runEndpointsCommand(
+              args,
+              {
+                db: database.db,
+                queues,
+                key: config.ghl.tokens.encryptionKey,
+                secretOverlapMs: config.notifications.secretOverlapMs,
+                self: config.http,
+              },
+              io,
+            )
+          : await runOpsCommand(command, args, { db: database.db, queues }, io);
   } catch (error) {
     io.err(`${command} ${args[0] ?? ''} failed: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;

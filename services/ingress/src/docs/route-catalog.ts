@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { replayWebhooksSchema } from '../admin/admin-routes.js';
+import { endpointSchemas } from '../admin/endpoint-routes.js';
 import { oauthCallbackSchemas } from '../oauth/oauth-routes.js';
 import { freeSlotsSchemas, listCalendarsSchemas } from '../routes/calendars/calendars.js';
 import { cancelCitaSchemas } from '../routes/citas/cancel-cita.js';
@@ -181,5 +182,54 @@ export const documentedRoutes: DocumentedRoute[] = [
         401: errorJson,
       },
     },
+  },
+  {
+    method: 'get',
+    path: '/admin/endpoints',
+    summary: "List RV3's webhook endpoints, with their deliveries by state",
+    tag: 'Operations',
+    auth: 'admin',
+    schemas: endpointSchemas.list,
+  },
+  {
+    method: 'post',
+    path: '/admin/endpoints',
+    summary: 'Add an RV3 webhook endpoint (answers its signing secret, once)',
+    tag: 'Operations',
+    auth: 'admin',
+    // The URL rule (not ghl-bridge itself) depends on HOST and PORT; the shape does not.
+    schemas: endpointSchemas.add({ host: '127.0.0.1', port: 3000 }),
+  },
+  {
+    method: 'post',
+    path: '/admin/endpoints/{id}/disable',
+    summary: 'Disable an endpoint (what was waiting for it fails, replayable)',
+    tag: 'Operations',
+    auth: 'admin',
+    schemas: endpointSchemas.change,
+  },
+  {
+    method: 'post',
+    path: '/admin/endpoints/{id}/enable',
+    summary: 'Enable a disabled endpoint again',
+    tag: 'Operations',
+    auth: 'admin',
+    schemas: endpointSchemas.change,
+  },
+  {
+    method: 'post',
+    path: '/admin/endpoints/{id}/rotate-secret',
+    summary: 'New signing secret (answered once); the old one keeps signing for the overlap',
+    tag: 'Operations',
+    auth: 'admin',
+    schemas: endpointSchemas.rotate,
+  },
+  {
+    method: 'post',
+    path: '/admin/endpoints/{id}/replay',
+    summary: 'Deliver again every matching change since a time, in order per cita',
+    tag: 'Operations',
+    auth: 'admin',
+    schemas: endpointSchemas.replay,
   },
 ];

@@ -1,5 +1,5 @@
-import { citaFromSnapshot, citaJson, readChanges, sequenceChanges, toCitaJson } from '@ghl-bridge/citas';
-import { citaChangeKind, citaChangeOrigin, getLocationSettingsMany } from '@ghl-bridge/db';
+import { changeJson, encodeFeedCursor, readChanges, sequenceChanges, toChangeJson } from '@ghl-bridge/citas';
+import { citaChangeKind, getLocationSettingsMany } from '@ghl-bridge/db';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ApiError } from '../../http/errors.js';
@@ -14,18 +14,6 @@ const kinds = z
   .max(500)
   .transform((v) => v.split(',').map((s) => s.trim()))
   .pipe(z.array(z.enum(citaChangeKind.enumValues)).min(1));
-
-export const changeJson = z.object({
-  // Pass as `after` to read on from this change.
-  cursor: z.string(),
-  kind: z.enum(citaChangeKind.enumValues),
-  origin: z.enum(citaChangeOrigin.enumValues),
-  // API field names that changed (every field for a new cita).
-  changed: z.array(z.string()),
-  // When the change was written (ISO-8601, UTC).
-  at: z.string(),
-  cita: citaJson,
-});
 
 /** `GET /api/ghl/changes`: every change to the key's citas, in commit order, from a cursor on. */
 export const listChangesSchemas = {
@@ -76,17 +64,9 @@ export function changesRoute(app: FastifyInstance, deps: StaffDeps): void {
       page.changes.map((c) => c.locationId),
     );
     return {
-      changes: page.changes.map((change) => ({
-        cursor: encodeFeedCursor(change.position ?? 0),
-        kind: change.kind,
-        origin: change.origin,
-        changed: change.changed,
-        at: change.at.toISOString(),
-        cita: toCitaJson(
-          citaFromSnapshot(change.cita as Record<string, unknown>),
-          settings.get(change.locationId) ?? { timeZone: 'UTC' },
-        ),
-      })),
+      changes: page.changes.map((change) =>
+        toChangeJson(change, settings.get(change.locationId) ?? { timeZone: 'UTC' }),
+      ),
       next_cursor: encodeFeedCursor(page.nextPosition),
     };
   });
@@ -94,11 +74,7 @@ export function changesRoute(app: FastifyInstance, deps: StaffDeps): void {
 
 const CURSOR = /^c1_(\d{1,15})$/;
 
-/** Opaque to clients: a version tag and the feed position. */
-export function encodeFeedCursor(position: number): string {
-  return `c1_${position}`;
-}
-
+/** The position in a cursor `encodeFeedCursor` (packages/citas) made; anything else is a 400. */
 export function decodeFeedCursor(cursor: string): number {
   const match = CURSOR.exec(cursor);
   if (!match) throw invalidCursor();
