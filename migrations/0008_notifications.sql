@@ -1,6 +1,8 @@
 -- Outbound webhooks to RV3 (Standard Webhooks): endpoints, one delivery per endpoint and change,
 -- one row per HTTP attempt, and how far the dispatcher has fanned the change feed out.
 -- Written by hand in drizzle-kit's style; the tables are in packages/db/src/schema/notification-*.ts.
+-- change_seq has no foreign key: the change log is append-only, and a key would stop anything
+-- from truncating or pruning it without knowing about deliveries.
 CREATE TYPE "public"."notification_delivery_status" AS ENUM('pending', 'queued', 'delivered', 'failed');--> statement-breakpoint
 CREATE TABLE "notification_endpoints" (
 	"id" uuid PRIMARY KEY NOT NULL,
@@ -54,7 +56,6 @@ CREATE TABLE "notification_cursor" (
 );
 --> statement-breakpoint
 ALTER TABLE "notification_deliveries" ADD CONSTRAINT "notification_deliveries_endpoint_id_notification_endpoints_id_fk" FOREIGN KEY ("endpoint_id") REFERENCES "public"."notification_endpoints"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "notification_deliveries" ADD CONSTRAINT "notification_deliveries_change_seq_cita_changes_seq_fk" FOREIGN KEY ("change_seq") REFERENCES "public"."cita_changes"("seq") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "notification_attempts" ADD CONSTRAINT "notification_attempts_delivery_id_notification_deliveries_id_fk" FOREIGN KEY ("delivery_id") REFERENCES "public"."notification_deliveries"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 -- At most one delivery per (endpoint, cita) in the queue: the order per cita rests on it.
 CREATE UNIQUE INDEX "notification_deliveries_one_queued_idx" ON "notification_deliveries" USING btree ("endpoint_id","cita_id") WHERE "notification_deliveries"."status" = 'queued';--> statement-breakpoint

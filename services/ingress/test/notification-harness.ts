@@ -8,7 +8,7 @@ import type { Queues } from '@ghl-bridge/jobs';
 import { createLogger, createMetrics, type Metrics } from '@ghl-bridge/observability';
 import type { TestDatabase } from '@ghl-bridge/testing';
 import {
-  dispatch,
+  createWorkers,
   type NotificationDeps,
   type NotificationDispatcher,
   postDelivery,
@@ -17,7 +17,6 @@ import {
   type WorkerDeps,
   webhookEffects,
 } from '@ghl-bridge/worker';
-import { Worker } from 'bullmq';
 import { asc, eq } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import { Webhook } from 'svix';
@@ -146,8 +145,8 @@ export interface NotificationWorkerOptions {
 }
 
 /**
- * The worker's notification side in process: a BullMQ worker on the `notifications` queue with
- * the real processor, and the dispatcher (LISTEN + sweeps) on the test's database.
+ * The worker's notification side in process: the worker's queues with the real processors, and
+ * the dispatcher (LISTEN + sweeps) on the test's database.
  */
 export async function startNotificationWorker(options: NotificationWorkerOptions) {
   const { config, database, redis, queues } = options;
@@ -171,12 +170,14 @@ export async function startNotificationWorker(options: NotificationWorkerOptions
     metrics,
     notifications,
   };
-  const worker = new Worker('notifications', (job, token) => dispatch(job, processors, deps, token), {
+  // Every queue's worker, as deployed; only `notifications` gets jobs in these tests.
+  const workers = createWorkers({
     connection: redis,
     prefix: config.redis.queuePrefix,
     concurrency: 20,
+    processors,
+    deps,
   });
-  worker.on('error', () => {});
   const dispatcher: NotificationDispatcher = await startNotificationDispatcher({
     db: database.db,
     sql: database.sql,
@@ -190,7 +191,7 @@ export async function startNotificationWorker(options: NotificationWorkerOptions
     dispatcher,
     async close() {
       await dispatcher.stop();
-      await worker.close();
+      await Promise.all(workers.map((w) => w.close()));
     },
   };
 }

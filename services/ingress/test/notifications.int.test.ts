@@ -105,11 +105,14 @@ describe('outbound webhooks to RV3', () => {
         data: JSON.parse(JSON.stringify(toChangeJson(first, await getLocationSettings(database.db, one)))),
       });
 
-      const counted = await running.metrics.registry.getSingleMetricAsString('notification_deliveries_total');
+      // Counted right after the row is written, so looked at until the last one is in.
+      const metric = (name: string) => running.metrics.registry.getSingleMetricAsString(name);
+      await eventually('lag observed', async () =>
+        (await metric('notification_delivery_lag_seconds')).includes('_count 16'),
+      );
+      const counted = await metric('notification_deliveries_total');
       expect(counted).toContain(`endpoint="${a.endpoint.id}",outcome="delivered"} 9`);
       expect(counted).toContain(`endpoint="${b.endpoint.id}",outcome="delivered"} 7`);
-      const lag = await running.metrics.registry.getSingleMetricAsString('notification_delivery_lag_seconds');
-      expect(lag).toContain('notification_delivery_lag_seconds_count 16');
     } finally {
       await running.close();
       await Promise.all([all.shut(), updatesOnly.shut()]);
@@ -159,10 +162,14 @@ describe('outbound webhooks to RV3', () => {
 
       const expected = await changesOf(database.db, loc);
       expect(expected).toHaveLength(6);
-      await eventually(
-        'everything delivered',
-        () => new Set(receiver.delivered().map((r) => r.headers['webhook-id'])).size === 6,
-      );
+      // Recorded as delivered (the receiver answers before the worker writes the attempt down).
+      await eventually('everything delivered', async () => {
+        const rows = await database.db
+          .select()
+          .from(notificationDeliveries)
+          .where(eq(notificationDeliveries.endpointId, endpoint.id));
+        return rows.length === 6 && rows.every((r) => r.status === 'delivered');
+      });
       const ids = receiver.delivered().map((r) => String(r.headers['webhook-id']));
       expect(ids).toHaveLength(6);
       expect(ids.sort()).toEqual(expected.map((c) => `chg_${c.position}`).sort());
@@ -237,9 +244,11 @@ describe('outbound webhooks to RV3', () => {
         .where(eq(notificationDeliveries.endpointId, endpoint.id));
       expect(after).toHaveLength(deliveries.length);
       expect(receiver.requests).toHaveLength(1);
-      expect(
-        await running.metrics.registry.getSingleMetricAsString('notification_endpoints_disabled_total'),
-      ).toContain('reason="gone"} 1');
+      await eventually('the disable counted', async () =>
+        (
+          await running.metrics.registry.getSingleMetricAsString('notification_endpoints_disabled_total')
+        ).includes('reason="gone"} 1'),
+      );
     } finally {
       await running.close();
       await receiver.shut();

@@ -11,7 +11,6 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { citaChanges } from './cita-changes.js';
 import { notificationEndpoints } from './notification-endpoints.js';
 
 /**
@@ -38,9 +37,8 @@ export const notificationDeliveries = pgTable(
     endpointId: uuid('endpoint_id')
       .notNull()
       .references(() => notificationEndpoints.id, { onDelete: 'cascade' }),
-    changeSeq: bigint('change_seq', { mode: 'number' })
-      .notNull()
-      .references(() => citaChanges.seq, { onDelete: 'cascade' }),
+    // cita_changes.seq; no foreign key, so the append-only log can be truncated or pruned alone.
+    changeSeq: bigint('change_seq', { mode: 'number' }).notNull(),
     // The change's feed position: the order within a cita.
     position: bigint('position', { mode: 'number' }).notNull(),
     citaId: uuid('cita_id').notNull(),
