@@ -4,7 +4,16 @@
  */
 import { spawnSync } from 'node:child_process';
 
-const BENCHES = ['ingress', 'worker', 'latency', 'memory', 'refresh', 'pacing', 'sandbox-gets'];
+const BENCHES = [
+  'ingress',
+  'worker',
+  'latency',
+  'notifications',
+  'memory',
+  'refresh',
+  'pacing',
+  'sandbox-gets',
+];
 const failed: string[] = [];
 for (const name of BENCHES) {
   console.log(`\n=== bench: ${name} ===\n`);

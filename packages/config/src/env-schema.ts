@@ -125,6 +125,9 @@ export const envSchema = z
     // Waits between a delivery's attempts after the first (Svix's schedule: ~27.6 hours in all);
     // when they run out the delivery fails and can be replayed. Jittered by ±10%.
     NOTIFICATION_RETRY_SCHEDULE: envDurationList('5s,5m,30m,2h,5h,10h,10h'),
+    // Deliveries each worker process sends at once, across endpoints. Each waits on the receiver;
+    // their database work is batched, so more at once means bigger batches, not more connections.
+    NOTIFICATION_CONCURRENCY: envInt(100, { min: 1, max: 1000 }),
     // How long a rotated-out endpoint secret keeps signing alongside the new one.
     NOTIFICATION_SECRET_OVERLAP_HOURS: envInt(24, { min: 0, max: 720 }),
     // The dispatcher wakes on every committed change (LISTEN); it also runs this often in case a

@@ -112,6 +112,7 @@ function toConfig(e: Env) {
     notifications: {
       timeoutMs: e.NOTIFICATION_TIMEOUT_MS,
       retryScheduleMs: e.NOTIFICATION_RETRY_SCHEDULE,
+      concurrency: e.NOTIFICATION_CONCURRENCY,
       secretOverlapMs: e.NOTIFICATION_SECRET_OVERLAP_HOURS * 3_600_000,
       sweepMs: e.NOTIFICATION_SWEEP_SECONDS * 1000,
     },

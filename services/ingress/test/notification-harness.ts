@@ -8,6 +8,7 @@ import type { Queues } from '@ghl-bridge/jobs';
 import { createLogger, createMetrics, type Metrics } from '@ghl-bridge/observability';
 import type { TestDatabase } from '@ghl-bridge/testing';
 import {
+  createDeliveryStore,
   createWorkers,
   type NotificationDeps,
   type NotificationDispatcher,
@@ -157,6 +158,7 @@ export async function startNotificationWorker(options: NotificationWorkerOptions
     retryScheduleMs: options.retryScheduleMs ?? [100, 200, 400],
     timeoutMs: options.timeoutMs ?? 2000,
     post: postDelivery,
+    store: createDeliveryStore(database.db),
     ...(options.now ? { now: options.now } : {}),
   };
   const deps: WorkerDeps = {

@@ -7,6 +7,7 @@ import { addEndpoint } from '@ghl-bridge/notifications';
 import { createLogger, createMetrics } from '@ghl-bridge/observability';
 import { sandboxLocation, test, testEnv } from '@ghl-bridge/testing';
 import {
+  createDeliveryStore,
   createWorkers,
   postDelivery,
   processors,
@@ -87,6 +88,7 @@ describe('GHL-side changes reach RV3', () => {
           retryScheduleMs: config.notifications.retryScheduleMs,
           timeoutMs: config.notifications.timeoutMs,
           post: postDelivery,
+          store: createDeliveryStore(database.db),
         },
       },
     });

@@ -3,6 +3,7 @@
 export { type CitaSync, type CitaSyncRequest, citaSyncNotConfigured } from './citas/cita-sync.js';
 export { type GhlAppointmentBody, toGhlAppointmentBody } from './citas/ghl-appointment-body.js';
 export { createWorkers, dispatch, type WorkerOptions } from './create-workers.js';
+export { createDeliveryStore, type DeliveryStore } from './notifications/delivery-store.js';
 export {
   type DispatcherOptions,
   type NotificationDispatcher,

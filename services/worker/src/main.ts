@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import { createGhlCitaSync } from './citas/ghl-cita-sync.js';
 import { createWorkers } from './create-workers.js';
 import { startMetricsServer } from './metrics-server.js';
+import { createDeliveryStore } from './notifications/delivery-store.js';
 import { startNotificationDispatcher } from './notifications/dispatcher.js';
 import { postDelivery } from './notifications/post-delivery.js';
 import { scheduleOutboxSweep } from './outbox/schedule-outbox-sweep.js';
@@ -41,7 +42,10 @@ const workers = createWorkers({
   connection,
   prefix: config.redis.queuePrefix,
   concurrency: config.worker.concurrency,
-  queueConcurrency: { webhooks: config.worker.webhookConcurrency },
+  queueConcurrency: {
+    webhooks: config.worker.webhookConcurrency,
+    notifications: config.notifications.concurrency,
+  },
   processors,
   deps: {
     db: database.db,
@@ -67,6 +71,7 @@ const workers = createWorkers({
       retryScheduleMs: config.notifications.retryScheduleMs,
       timeoutMs: config.notifications.timeoutMs,
       post: postDelivery,
+      store: createDeliveryStore(database.db),
     },
   },
 });

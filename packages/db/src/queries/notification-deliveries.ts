@@ -1,8 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { type CitaChange, citaChanges, feedHead } from '../schema/cita-changes.js';
-import { type NotificationDelivery, notificationDeliveries } from '../schema/notification-deliveries.js';
-import { type NotificationEndpoint, notificationEndpoints } from '../schema/notification-endpoints.js';
+import { feedHead } from '../schema/cita-changes.js';
+import { notificationDeliveries } from '../schema/notification-deliveries.js';
 import { type Executor, postgresError } from './executor.js';
 
 /** A delivery just put in the queue: its job is `(id, generation)`. */
@@ -120,59 +119,6 @@ export async function idleQueuedDeliveries(
     )
     .orderBy(notificationDeliveries.id)
     .limit(limit);
-}
-
-export interface DeliveryToSend {
-  delivery: NotificationDelivery;
-  endpoint: NotificationEndpoint;
-  change: CitaChange;
-}
-
-export async function findDeliveryToSend(db: Executor, id: number): Promise<DeliveryToSend | undefined> {
-  const [row] = await db
-    .select({ delivery: notificationDeliveries, endpoint: notificationEndpoints, change: citaChanges })
-    .from(notificationDeliveries)
-    .innerJoin(notificationEndpoints, eq(notificationEndpoints.id, notificationDeliveries.endpointId))
-    .innerJoin(citaChanges, eq(citaChanges.seq, notificationDeliveries.changeSeq))
-    .where(eq(notificationDeliveries.id, id));
-  return row;
-}
-
-export interface DeliveryAttempt {
-  deliveryId: number;
-  generation: number;
-  attempt: number;
-  statusCode: number | null;
-  error: string | null;
-  latencyMs: number;
-  /** delivered (2xx), retrying (at `nextAttemptAt`), or failed (retries spent, or 410). */
-  outcome: 'delivered' | 'retrying' | 'failed';
-  nextAttemptAt?: Date | undefined;
-}
-
-/**
- * Keeps the attempt, and moves the delivery on when it is still the queued one of its
- * generation (a disable or a replay may have moved it meanwhile). Answers whether it moved.
- */
-export async function recordDeliveryAttempt(db: Executor, a: DeliveryAttempt): Promise<boolean> {
-  const status = a.outcome === 'retrying' ? 'queued' : a.outcome;
-  const rows = await db.execute<{ id: string }>(sql`
-    with attempt as (
-      insert into notification_attempts (delivery_id, attempt, status_code, error, latency_ms)
-      values (${a.deliveryId}, ${a.attempt}, ${a.statusCode}, ${a.error}, ${a.latencyMs}))
-    update notification_deliveries set
-      status = ${status}::notification_delivery_status,
-      attempts = ${a.attempt},
-      last_status_code = ${a.statusCode},
-      last_error = ${a.error},
-      last_latency_ms = ${a.latencyMs},
-      last_attempt_at = now(),
-      next_attempt_at = ${a.nextAttemptAt?.toISOString() ?? null}::timestamptz,
-      delivered_at = case when ${a.outcome} = 'delivered' then now() else delivered_at end,
-      failed_at = case when ${a.outcome} = 'failed' then now() else failed_at end
-    where id = ${a.deliveryId} and generation = ${a.generation} and status = 'queued'
-    returning id`);
-  return rows.length > 0;
 }
 
 /** Fails a queued delivery without an attempt (its endpoint was disabled under it). */

@@ -1,11 +1,5 @@
-import {
-  disableNotificationEndpoint,
-  failQueuedDelivery,
-  findDeliveryToSend,
-  getLocationSettings,
-  recordDeliveryAttempt,
-} from '@ghl-bridge/db';
-import { deliveryRequest, releaseAndEnqueue, retryDelayMs, signingSecrets } from '@ghl-bridge/notifications';
+import { disableNotificationEndpoint, failQueuedDelivery } from '@ghl-bridge/db';
+import { deliveryRequest, enqueueDeliveries, retryDelayMs, signingSecrets } from '@ghl-bridge/notifications';
 import { DelayedError } from 'bullmq';
 import { type Processor, requireDep } from './types.js';
 
@@ -25,9 +19,9 @@ export const processNotificationDeliver: Processor<'notification.deliver'> = asy
   log,
 }) => {
   const options = requireDep(deps, 'notifications', 'notification delivery settings');
-  const found = await findDeliveryToSend(deps.db, payload.deliveryId);
+  const found = await options.store.load(payload.deliveryId);
   if (!found) return { outcome: 'no_such_delivery' };
-  const { delivery, endpoint, change } = found;
+  const { delivery, endpoint, change, timeZone } = found;
   // Finished, failed by a disable, or replayed into a newer generation with a job of its own.
   if (delivery.status !== 'queued' || delivery.generation !== payload.generation)
     return { outcome: 'not_queued', status: delivery.status };
@@ -37,8 +31,7 @@ export const processNotificationDeliver: Processor<'notification.deliver'> = asy
   }
 
   const now = new Date(options.now?.() ?? Date.now());
-  const settings = await getLocationSettings(deps.db, change.locationId);
-  const request = deliveryRequest(change, settings, signingSecrets(endpoint, options.key, now), now);
+  const request = deliveryRequest(change, { timeZone }, signingSecrets(endpoint, options.key, now), now);
   const result = await options.post(endpoint.url, request, options.timeoutMs);
 
   const attempt = delivery.attempts + 1;
@@ -47,7 +40,7 @@ export const processNotificationDeliver: Processor<'notification.deliver'> = asy
   const gone = code === 410;
   const waitMs = ok || gone ? undefined : retryDelayMs(options.retryScheduleMs, attempt);
   const outcome = ok ? 'delivered' : waitMs !== undefined ? 'retrying' : 'failed';
-  const current = await recordDeliveryAttempt(deps.db, {
+  const recorded = await options.store.record({
     deliveryId: delivery.id,
     generation: delivery.generation,
     attempt,
@@ -56,6 +49,8 @@ export const processNotificationDeliver: Processor<'notification.deliver'> = asy
     latencyMs: result.latencyMs,
     outcome,
     nextAttemptAt: waitMs === undefined ? undefined : new Date(Date.now() + waitMs),
+    // After a 410 nothing more goes to the endpoint: the disable below fails what waited.
+    releaseNext: !gone,
   });
   const metrics = deps.metrics?.notifications;
   metrics?.deliveries.inc({ endpoint: endpoint.id, outcome: gone ? 'gone' : outcome });
@@ -70,13 +65,15 @@ export const processNotificationDeliver: Processor<'notification.deliver'> = asy
     return { outcome: 'gone' };
   }
   // Moved on under us (disabled, replayed): the newer state decides what happens next.
-  if (!current) return { outcome: 'superseded' };
+  if (!recorded.moved) return { outcome: 'superseded' };
   if (outcome === 'retrying' && waitMs !== undefined) {
     log.info({ ...facts, waitMs, error: result.error }, 'delivery attempt failed; retrying');
     await job.moveToDelayed(Date.now() + waitMs, token);
     throw new DelayedError();
   }
   if (outcome === 'failed') log.warn({ ...facts, error: result.error }, 'delivery failed: retries spent');
-  await releaseAndEnqueue(deps.db, deps.queues, { endpointId: endpoint.id, citaId: delivery.citaId });
+  // The lane's next delivery, queued by the same statement; should this add fail, the
+  // dispatcher's sweep adds it once it has been idle a while.
+  await enqueueDeliveries(deps.queues, recorded.next);
   return { outcome, statusCode: code, attempt };
 };

@@ -5,6 +5,7 @@ import type { DiscoveryCache, JobName, JobPayload, Queues } from '@ghl-bridge/jo
 import type { Logger, Metrics } from '@ghl-bridge/observability';
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { CitaSync } from '../citas/cita-sync.js';
+import type { DeliveryStore } from '../notifications/delivery-store.js';
 import type { PostDelivery } from '../notifications/post-delivery.js';
 import type { WebhookEffects } from '../webhooks/apply-webhook-events.js';
 import type { OAuthExchangeDeps } from './ghl-oauth-exchange.js';
@@ -41,6 +42,8 @@ export interface NotificationDeps {
   retryScheduleMs: readonly number[];
   timeoutMs: number;
   post: PostDelivery;
+  /** Loads and records attempts (batched across concurrent jobs: createDeliveryStore). */
+  store: DeliveryStore;
   /** Milliseconds since the epoch, for the signature's timestamp and the secrets' overlap. */
   now?: () => number;
 }
