@@ -90,7 +90,11 @@ async function poll(): Promise<void> {
 
 const unloaded: number[] = [];
 const load = { deliveries: 0, seconds: 0, firstToLast: 0, writtenSeconds: 0, delayP50: 0, delayP99: 0 };
-const replay = { deliveries: 0, seconds: 0 };
+// Replays and bare loops alternate, ROUNDS times, so both meet the same moments of a machine
+// shared with other work; each round's ratio is taken, and the median reported.
+const ROUNDS = 3;
+const rounds: Array<{ replayRate: number; loopRate: number }> = [];
+const replay = { deliveries: 0 };
 const loop = { sequential: 0, concurrent: 0 };
 let body = '';
 try {
@@ -189,29 +193,34 @@ try {
     load.delayP50 = percentile(delays, 50);
     load.delayP99 = percentile(delays, 99);
 
-    // The delivery stage alone: those changes replayed, from the admin call to the last arrival.
-    const replayBefore = arrived.length;
-    const replayStarted = now();
-    const replayed = (await admin(`/${created.endpoint.id}/replay`, { since: loadSince }).json()) as {
-      replayed: number;
-    };
-    await waitFor(
-      'every replayed delivery',
-      async () => {
-        await poll();
-        return arrived.length - replayBefore >= replayed.replayed;
-      },
-      300_000,
-      20,
-    );
-    replay.deliveries = replayed.replayed;
-    replay.seconds = (Math.max(...arrived.slice(replayBefore).map((a) => a.at)) - replayStarted) / 1000;
-
-    // Baseline: the same receiver, a body the size of a real delivery, no signature, no queue.
+    // Baseline body: the size of a real delivery, no signature, no queue.
     const sample = await database.sql<{ cita: unknown; kind: string; position: string }[]>`
       select cita, kind, position from cita_changes order by seq desc limit 1`;
     body = JSON.stringify({ type: sample[0]?.kind, timestamp: new Date().toISOString(), data: sample[0] });
-    loop.sequential = await postLoop(`${receiverUrl}/rv3/webhooks`, 1);
+    for (let round = 0; round < ROUNDS; round++) {
+      // The delivery stage alone: those changes replayed, from the admin call to the last arrival.
+      await poll(); // the previous round's bare POSTs are arrivals too: skip past them
+      const replayBefore = arrived.length;
+      const replayStarted = now();
+      const ours = () => arrived.slice(replayBefore).filter((a) => a.id.startsWith('chg_'));
+      const replayed = (await admin(`/${created.endpoint.id}/replay`, { since: loadSince }).json()) as {
+        replayed: number;
+      };
+      await waitFor(
+        'every replayed delivery',
+        async () => {
+          await poll();
+          return ours().length >= replayed.replayed;
+        },
+        300_000,
+        20,
+      );
+      replay.deliveries = replayed.replayed;
+      const seconds = (Math.max(...ours().map((a) => a.at)) - replayStarted) / 1000;
+      const loopRate = await postLoop(`${receiverUrl}/rv3/webhooks`, 1);
+      rounds.push({ replayRate: replayed.replayed / seconds, loopRate });
+    }
+    loop.sequential = median(rounds.map((r) => r.loopRate));
     loop.concurrent = await postLoop(`${receiverUrl}/rv3/webhooks`, WORKER_CONCURRENCY);
   } finally {
     await Promise.all([ingress.stop(), worker.stop(), receiver.stop()]);
@@ -222,6 +231,10 @@ try {
   redis.disconnect();
   await sandbox.close();
   await dropBenchDatabase(databaseUrl);
+}
+
+function median(values: number[]): number {
+  return percentile(values, 50);
 }
 
 /** Requests/s of `inFlight` loops, each POSTing one request after the other for LOOP_SECONDS. */
@@ -245,7 +258,8 @@ async function postLoop(url: string, inFlight: number): Promise<number> {
 }
 
 const loadRate = load.deliveries / load.seconds;
-const replayRate = replay.deliveries / replay.seconds;
+const replayRate = median(rounds.map((r) => r.replayRate));
+const replayRatio = median(rounds.map((r) => r.replayRate / r.loopRate));
 const p50 = percentile(unloaded, 50);
 const ratio = loadRate / loop.sequential;
 await publish({
@@ -260,8 +274,9 @@ await publish({
     `Unloaded: ${UNLOADED} bookings one at a time (after ${WARMUP} warm-up ones), from the UI call to the`,
     `cita.created delivery's arrival. Under load: ${LOAD} bookings issued ${LOAD_CONCURRENCY} at a time, from`,
     'the first call to the last arrival. Delivery stage alone: the same changes replayed (admin route), from the',
-    `call to the last arrival. Baseline: got POSTing a body of the same size to the same receiver for ${LOOP_SECONDS} s,`,
-    `one request after another (a bare loop), and ${WORKER_CONCURRENCY} at a time (the worker's concurrency).`,
+    `call to the last arrival; ${ROUNDS} rounds, each followed by the baseline: got POSTing a body of the same size`,
+    `to the same receiver for ${LOOP_SECONDS} s, one request after another (a bare loop); each round's ratio is`,
+    `taken and the median reported. For reference, the loop ${WORKER_CONCURRENCY} at a time (the worker's concurrency).`,
     'Ingress, worker and receiver are child processes (LOG_LEVEL=warn); GHL rate budgets are raised.',
   ].join(' '),
   tables: [
@@ -287,13 +302,19 @@ await publish({
           fmt(ratio, 2),
         ],
         [
-          '  the same, replayed: delivery stage alone',
+          `  the same, replayed: delivery stage alone (median of ${ROUNDS})`,
           replay.deliveries,
-          fmt(replay.seconds, 2),
+          fmt(replay.deliveries / replayRate, 2),
           fmt(replayRate),
-          fmt(replayRate / loop.sequential, 2),
+          fmt(replayRatio, 2),
         ],
-        ['bare POST loop, one at a time (baseline)', '–', LOOP_SECONDS, fmt(loop.sequential), '1.00'],
+        [
+          `bare POST loop, one at a time (baseline, median of ${ROUNDS})`,
+          '–',
+          LOOP_SECONDS,
+          fmt(loop.sequential),
+          '1.00',
+        ],
         [
           `bare POST loop, ${WORKER_CONCURRENCY} at a time (reference)`,
           '–',
@@ -307,10 +328,21 @@ await publish({
   ],
   targets: [
     { what: 'p50 < 250 ms unloaded', met: p50 < 250, detail: `${fmt(p50, 1)} ms` },
-    { what: '≥ 0.5 × the bare POST loop under load', met: ratio >= 0.5, detail: `${fmt(ratio, 2)} ×` },
+    {
+      what: '≥ 0.5 × the bare POST loop: deliveries/s under load, GHL side included',
+      met: ratio >= 0.5,
+      detail: `${fmt(ratio, 2)} × (changes were made at ${fmt(LOAD / load.writtenSeconds)}/s)`,
+    },
+    {
+      what: '≥ 0.5 × the bare POST loop: the delivery stage alone (replay)',
+      met: replayRatio >= 0.5,
+      detail: `${fmt(replayRatio, 2)} × (rounds: ${rounds.map((r) => fmt(r.replayRate / r.loopRate, 2)).join(', ')})`,
+    },
   ],
   notes: [
     `Under load the GHL side (sandbox → signed webhook → ingress → worker applies → change written) took ${fmt(load.writtenSeconds, 2)} s for the ${LOAD} bookings (${fmt(LOAD / load.writtenSeconds)}/s), and the last delivery arrived ${fmt(load.seconds - load.writtenSeconds, 2)} s after the last change was written; from a change written to its arrival: p50 ${fmt(load.delayP50, 1)} ms, p99 ${fmt(load.delayP99, 1)} ms. Arrivals spanned ${fmt(load.firstToLast, 2)} s from first to last.`,
+    'Under load, deliveries can only be as fast as changes are made: the GHL side (the sandbox in this process signing each webhook, ingress verifying it, the worker applying it) shares the same two cores, so the first row measures the whole pipeline; the replay row measures what the notifications part adds to a bare POST.',
+    "A change's `at` is written inside the webhook batch's transaction, which commits later under load: part of the change-to-arrival delay is that commit.",
     'Each booking is one change (the patient is a known contact, and slots never overlap, so no conflict changes).',
   ],
 });
