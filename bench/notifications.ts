@@ -22,6 +22,7 @@ import {
   sandboxEnv,
 } from './lib/bench-env.js';
 import { httpUp, spawnTs, waitFor } from './lib/child.js';
+import { type Arrival, arrivalsOf, now, postLoop } from './lib/post-loop.js';
 import { fmt, markdownTable, percentile, publish } from './lib/report.js';
 
 const UNLOADED = Number(process.env.BENCH_NOTIFY_CHANGES ?? 100);
@@ -35,15 +36,6 @@ const WORKER_CONCURRENCY = 100;
 const LOCATION = 'bench-notify-loc';
 const CALENDAR = 'bench-notify-cal';
 const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
-
-interface Arrival {
-  id: string;
-  kind: string;
-  ghlId: string | null;
-  at: number;
-}
-
-const now = () => performance.timeOrigin + performance.now();
 
 /** Half-hour slots from the day after tomorrow, never overlapping (an overlap adds conflict changes). */
 let slotIndex = 0;
@@ -82,11 +74,7 @@ const env = sandboxEnv(sandbox, databaseUrl, prefix, {
 const receiverPort = await freePort();
 const receiverUrl = `http://127.0.0.1:${receiverPort}`;
 
-const arrived: Arrival[] = [];
-async function poll(): Promise<void> {
-  const fresh = (await (await fetch(`${receiverUrl}/arrivals?from=${arrived.length}`)).json()) as Arrival[];
-  arrived.push(...fresh);
-}
+const { arrived, poll } = arrivalsOf(receiverUrl);
 
 const unloaded: number[] = [];
 const load = { deliveries: 0, seconds: 0, firstToLast: 0, writtenSeconds: 0, delayP50: 0, delayP99: 0 };
@@ -217,11 +205,11 @@ try {
       );
       replay.deliveries = replayed.replayed;
       const seconds = (Math.max(...ours().map((a) => a.at)) - replayStarted) / 1000;
-      const loopRate = await postLoop(`${receiverUrl}/rv3/webhooks`, 1);
+      const loopRate = await postLoop(`${receiverUrl}/rv3/webhooks`, body, 1, LOOP_SECONDS);
       rounds.push({ replayRate: replayed.replayed / seconds, loopRate });
     }
     loop.sequential = median(rounds.map((r) => r.loopRate));
-    loop.concurrent = await postLoop(`${receiverUrl}/rv3/webhooks`, WORKER_CONCURRENCY);
+    loop.concurrent = await postLoop(`${receiverUrl}/rv3/webhooks`, body, WORKER_CONCURRENCY, LOOP_SECONDS);
   } finally {
     await Promise.all([ingress.stop(), worker.stop(), receiver.stop()]);
   }
@@ -235,26 +223,6 @@ try {
 
 function median(values: number[]): number {
   return percentile(values, 50);
-}
-
-/** Requests/s of `inFlight` loops, each POSTing one request after the other for LOOP_SECONDS. */
-async function postLoop(url: string, inFlight: number): Promise<number> {
-  let count = 0;
-  const until = now() + LOOP_SECONDS * 1000;
-  const started = now();
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      while (now() < until) {
-        await got.post(url, {
-          body,
-          headers: { 'content-type': 'application/json', 'webhook-id': `bare_${count}` },
-          retry: { limit: 0 },
-        });
-        count++;
-      }
-    }),
-  );
-  return count / ((now() - started) / 1000);
 }
 
 const loadRate = load.deliveries / load.seconds;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -102,6 +103,24 @@ export function verifyWithSvix(secret: string, request: Received): Delivery {
     ['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((h) => [h, String(request.headers[h])]),
   );
   return new Webhook(secret).verify(request.body, headers) as Delivery;
+}
+
+/** A location id of its own, so tests sharing a file's database do not hear each other. */
+export const newLocation = () => `loc-${randomUUID().slice(0, 8)}`;
+
+/** What adding and changing endpoints takes, on the test's database and queues. */
+export function endpointDeps(config: Config, db: Db, queues: Queues) {
+  return { db, queues, key: config.ghl.tokens.encryptionKey, secretOverlapMs: 86_400_000 };
+}
+
+/** Positions each cita's requests carried, retries included, in arrival order. */
+export function positionsPerCita(requests: Array<{ body: string }>): Map<string, number[]> {
+  const seen = new Map<string, number[]>();
+  for (const r of requests) {
+    const d = JSON.parse(r.body) as Delivery;
+    seen.set(d.data.cita.id, [...(seen.get(d.data.cita.id) ?? []), Number(d.data.cursor.slice(3))]);
+  }
+  return seen;
 }
 
 /** Polls until `check` holds; fails with `what` after `timeoutMs`. */

@@ -28,7 +28,9 @@ export function batched<I, O>(
   const settle = async (batch: Array<Waiting<I, O>>) => {
     try {
       const results = await run(batch.map((w) => w.item));
-      batch.forEach((w, i) => w.resolve(results[i] as O));
+      if (results.length !== batch.length)
+        throw new Error(`batch of ${batch.length} answered ${results.length}`);
+      for (const [i, w] of batch.entries()) w.resolve(results[i] as O);
     } catch (error) {
       if (batch.length === 1) {
         batch[0]?.reject(error);
