@@ -4,7 +4,17 @@
  */
 import { spawnSync } from 'node:child_process';
 
-const BENCHES = ['ingress', 'worker', 'cluster', 'latency', 'memory', 'refresh', 'pacing', 'sandbox-gets'];
+const BENCHES = [
+  'ingress',
+  'worker',
+  'cluster',
+  'latency',
+  'notifications',
+  'memory',
+  'refresh',
+  'pacing',
+  'sandbox-gets',
+];
 const failed: string[] = [];
 for (const name of BENCHES) {
   console.log(`\n=== bench: ${name} ===\n`);

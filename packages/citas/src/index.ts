@@ -9,6 +9,7 @@ export {
   readChanges,
   sequenceChanges,
 } from './change-feed.js';
+export { type ChangeJson, changeJson, encodeFeedCursor, toChangeJson } from './change-json.js';
 export { CHANGES_CHANNEL } from './change-log.js';
 export { changedFields, changeKind } from './changed-fields.js';
 export { type CitaJson, citaFromSnapshot, citaJson, toCitaJson } from './cita-json.js';

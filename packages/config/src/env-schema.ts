@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envBoolean, envHostPorts, envInt, envPublicKey, envUrl } from './env-types.js';
+import { envBoolean, envDurationList, envHostPorts, envInt, envPublicKey, envUrl } from './env-types.js';
 import { GHL_ED25519_PUBLIC_KEY, GHL_RSA_PUBLIC_KEY } from './ghl-public-keys.js';
 import { DEFAULT_DATABASE_URL, DEFAULT_QUEUE_PREFIX } from './resolve-env.js';
 
@@ -136,6 +136,19 @@ export const envSchema = z
     // Webhook jobs each worker process holds at once. They are applied in shared transactions
     // (group commit), so more of them at once means bigger batches, not more connections.
     WEBHOOK_CONCURRENCY: envInt(400, { min: 1, max: 2000 }),
+    // Outbound webhooks to RV3. Longest one delivery attempt may take before it counts as failed.
+    NOTIFICATION_TIMEOUT_MS: envInt(10_000, { min: 100, max: 60_000 }),
+    // Waits between a delivery's attempts after the first (Svix's schedule: ~27.6 hours in all);
+    // when they run out the delivery fails and can be replayed. Jittered by ±10%.
+    NOTIFICATION_RETRY_SCHEDULE: envDurationList('5s,5m,30m,2h,5h,10h,10h'),
+    // Deliveries each worker process sends at once, across endpoints. Each waits on the receiver;
+    // their database work is batched, so more at once means bigger batches, not more connections.
+    NOTIFICATION_CONCURRENCY: envInt(100, { min: 1, max: 1000 }),
+    // How long a rotated-out endpoint secret keeps signing alongside the new one.
+    NOTIFICATION_SECRET_OVERLAP_HOURS: envInt(24, { min: 0, max: 720 }),
+    // The dispatcher wakes on every committed change (LISTEN); it also runs this often in case a
+    // notification was missed, and then re-queues deliveries whose job went missing.
+    NOTIFICATION_SWEEP_SECONDS: envInt(5, { min: 1, max: 3600 }),
     // Longest a process waits for in-flight work on SIGTERM before it exits anyway.
     SHUTDOWN_TIMEOUT_MS: envInt(10_000, { min: 100 }),
   })

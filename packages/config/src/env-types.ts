@@ -46,6 +46,32 @@ export const envHostPorts = z
     return nodes;
   });
 
+const DURATION_UNITS_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+
+/**
+ * A comma-separated list of durations such as `5s,5m,2h` (units ms, s, m, h), in milliseconds.
+ * Each must be under a day and the list at most 20 long.
+ */
+export const envDurationList = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v, context) => {
+      const parts = v.split(',').map((p) => p.trim());
+      const durations = parts.map((part) => {
+        const match = /^(\d{1,9})(ms|s|m|h)$/.exec(part);
+        return match ? Number(match[1]) * DURATION_UNITS_MS[match[2] as keyof typeof DURATION_UNITS_MS] : NaN;
+      });
+      if (parts.length > 20 || durations.some((d) => !(d > 0 && d <= 86_400_000))) {
+        context.addIssue({
+          code: 'custom',
+          message: 'must be 1 to 20 comma-separated durations like 5s,5m,2h (ms, s, m, h; each under a day)',
+        });
+        return z.NEVER;
+      }
+      return durations;
+    });
+
 /** Empty strings count as unset, so `FOO=` in a .env file does not override a default. */
 export const optionalSecret = z
   .string()

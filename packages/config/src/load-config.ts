@@ -117,6 +117,13 @@ function toConfig(e: Env) {
       reconcileAheadMs: e.RECONCILE_DAYS_AHEAD * 86_400_000,
       webhookRetentionDays: e.WEBHOOK_RETENTION_DAYS,
     },
+    notifications: {
+      timeoutMs: e.NOTIFICATION_TIMEOUT_MS,
+      retryScheduleMs: e.NOTIFICATION_RETRY_SCHEDULE,
+      concurrency: e.NOTIFICATION_CONCURRENCY,
+      secretOverlapMs: e.NOTIFICATION_SECRET_OVERLAP_HOURS * 3_600_000,
+      sweepMs: e.NOTIFICATION_SWEEP_SECONDS * 1000,
+    },
     admin: { token: e.ADMIN_TOKEN, bullBoardWrite: e.BULL_BOARD_WRITE },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };

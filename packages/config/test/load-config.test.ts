@@ -122,6 +122,24 @@ describe('Redis settings', () => {
   });
 });
 
+describe('NOTIFICATION_RETRY_SCHEDULE', () => {
+  it("defaults to Svix's schedule and reads units, so tests can run it in seconds", () => {
+    expect(loadConfig({}).notifications.retryScheduleMs).toEqual([
+      5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000,
+    ]);
+    expect(
+      loadConfig({ NOTIFICATION_RETRY_SCHEDULE: '250ms, 1s,2m,1h' }).notifications.retryScheduleMs,
+    ).toEqual([250, 1000, 120_000, 3_600_000]);
+  });
+
+  it('refuses what is not a short list of durations under a day', () => {
+    for (const bad of ['5', '5x', '0s', '25h', '1s,,2s', Array(21).fill('1s').join(',')])
+      expect(() => loadConfig({ NOTIFICATION_RETRY_SCHEDULE: bad }), bad).toThrow(
+        /NOTIFICATION_RETRY_SCHEDULE/,
+      );
+  });
+});
+
 describe('.env.example', () => {
   it('documents every variable the schema reads, and no other', async () => {
     const text = await readFile(new URL('../../../.env.example', import.meta.url), 'utf8');

@@ -4,8 +4,9 @@ import type { z } from 'zod';
 /**
  * Queues are split by who waits on them: a webhook flood never delays a staff action, and a
  * calendar lookup a person is waiting for never queues behind a sync backlog or a reconciliation.
+ * `notifications` carries outbound webhooks to RV3, so a slow receiver holds up nothing else.
  */
-export const QUEUE_NAMES = ['webhooks', 'citas', 'ghl-reads', 'maintenance'] as const;
+export const QUEUE_NAMES = ['webhooks', 'citas', 'ghl-reads', 'maintenance', 'notifications'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobDefinition<Name extends string = string, Schema extends z.ZodType = z.ZodType> {

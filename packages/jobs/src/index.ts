@@ -18,6 +18,7 @@ export {
   reconcileLocation,
   retentionPrune,
 } from './definitions/maintenance.js';
+export { notificationDeliver, notificationJobId } from './definitions/notification-deliver.js';
 export { OUTBOX_SWEEP_EVERY_MS, OUTBOX_SWEEP_SCHEDULER_ID, outboxSweep } from './definitions/outbox-sweep.js';
 export { type WebhookSource, webhookProcess, webhookSource } from './definitions/webhook-process.js';
 export { type CalendarSummary, DiscoveryCache, type FreeSlotsQuery } from './discovery-cache.js';

@@ -11,6 +11,7 @@ import {
   ghlOauthExchange,
 } from './definitions/ghl-reads.js';
 import { reconcileAll, reconcileLocation, retentionPrune } from './definitions/maintenance.js';
+import { notificationDeliver } from './definitions/notification-deliver.js';
 import { outboxSweep } from './definitions/outbox-sweep.js';
 import { webhookProcess } from './definitions/webhook-process.js';
 
@@ -29,6 +30,7 @@ export const jobRegistry = {
   [reconcileAll.name]: reconcileAll,
   [reconcileLocation.name]: reconcileLocation,
   [retentionPrune.name]: retentionPrune,
+  [notificationDeliver.name]: notificationDeliver,
 } as const;
 
 export type JobRegistry = typeof jobRegistry;

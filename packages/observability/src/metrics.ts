@@ -67,6 +67,26 @@ export function createMetrics() {
         ...opts,
       }),
     },
+    notifications: {
+      deliveries: new Counter({
+        name: 'notification_deliveries_total',
+        help: 'Outbound webhook attempts to RV3 by endpoint id and outcome: delivered, retrying, failed (retries spent), gone (410, endpoint disabled)',
+        labelNames: ['endpoint', 'outcome'],
+        ...opts,
+      }),
+      lag: new Histogram({
+        name: 'notification_delivery_lag_seconds',
+        help: 'From a change being written to its 2xx from the endpoint, retries included',
+        buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 7200, 86_400],
+        ...opts,
+      }),
+      endpointsDisabled: new Counter({
+        name: 'notification_endpoints_disabled_total',
+        help: 'Endpoints disabled, by reason: gone (the receiver answered 410) or operator',
+        labelNames: ['reason'],
+        ...opts,
+      }),
+    },
     reconcile: {
       driftRepaired: new Counter({
         name: 'reconcile_drift_repaired_total',

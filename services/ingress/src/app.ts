@@ -74,6 +74,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await readQueueGauges(metrics, queues);
       return { contentType: metrics.registry.contentType, body: await metrics.registry.metrics() };
     },
+    endpoints: {
+      key: config.ghl.tokens.encryptionKey,
+      secretOverlapMs: config.notifications.secretOverlapMs,
+      self: config.http,
+      metrics: metrics.notifications,
+      now,
+    },
   });
   await app.register(staffApiRoutes, {
     db,

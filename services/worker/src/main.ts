@@ -7,6 +7,9 @@ import { createRedis } from '@ghl-bridge/redis';
 import { createGhlCitaSync } from './citas/ghl-cita-sync.js';
 import { createWorkers } from './create-workers.js';
 import { startMetricsServer } from './metrics-server.js';
+import { createDeliveryStore } from './notifications/delivery-store.js';
+import { startNotificationDispatcher } from './notifications/dispatcher.js';
+import { postDelivery } from './notifications/post-delivery.js';
 import { scheduleOutboxSweep } from './outbox/schedule-outbox-sweep.js';
 import { processors } from './processors/index.js';
 import { webhookEffects } from './webhooks/effects/index.js';
@@ -42,7 +45,10 @@ const workers = createWorkers({
   connection,
   prefix: config.redis.queuePrefix,
   concurrency: config.worker.concurrency,
-  queueConcurrency: { webhooks: config.worker.webhookConcurrency },
+  queueConcurrency: {
+    webhooks: config.worker.webhookConcurrency,
+    notifications: config.notifications.concurrency,
+  },
   processors,
   deps: {
     db: database.db,
@@ -63,7 +69,21 @@ const workers = createWorkers({
     schedules: config.schedules,
     discoveryCache: new DiscoveryCache(connection, config.redis.queuePrefix, config.discovery),
     metrics,
+    notifications: {
+      key: config.ghl.tokens.encryptionKey,
+      retryScheduleMs: config.notifications.retryScheduleMs,
+      timeoutMs: config.notifications.timeoutMs,
+      post: postDelivery,
+      store: createDeliveryStore(database.db),
+    },
   },
+});
+const dispatcher = await startNotificationDispatcher({
+  db: database.db,
+  sql: database.sql,
+  queues,
+  log,
+  sweepMs: config.notifications.sweepMs,
 });
 await scheduleOutboxSweep(queues);
 await scheduleEvery(queues, 'reconcile.all', 'reconcile-all', config.schedules.reconcileEveryMs, {});
@@ -88,6 +108,7 @@ onShutdownSignal(
   log,
   [
     // Lets running jobs finish; BullMQ hands unfinished ones to another worker after a stall.
+    { name: 'notification dispatcher', run: () => dispatcher.stop() },
     { name: 'workers', run: () => Promise.all(workers.map((worker) => worker.close())) },
     { name: 'queues', run: () => closeQueues(queues) },
     {

@@ -5,5 +5,8 @@ export * from './ghl-calendars.js';
 export * from './ghl-contacts.js';
 export * from './idempotency-keys.js';
 export * from './location-settings.js';
+export * from './notification-deliveries.js';
+export * from './notification-endpoints.js';
+export * from './notification-sending.js';
 export * from './outbox.js';
 export * from './workflow-secrets.js';

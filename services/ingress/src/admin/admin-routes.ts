@@ -8,6 +8,7 @@ import { SECURITY } from '../docs/openapi.js';
 import { errorResponses } from '../http/errors.js';
 import type { FastifyPluginAsyncZod } from '../http/zod-app.js';
 import { requireAdmin } from './admin-auth.js';
+import { type EndpointRouteOptions, endpointRoutes } from './endpoint-routes.js';
 import { replayFailedWebhooks, replayRequestSchema, toReplaySelector } from './replay-webhooks.js';
 
 export interface AdminRouteOptions {
@@ -18,6 +19,8 @@ export interface AdminRouteOptions {
   bullBoardWrite: boolean;
   /** Prometheus text of this process's registry. */
   metrics: () => Promise<{ contentType: string; body: string }>;
+  /** RV3's webhook endpoints (/admin/endpoints). */
+  endpoints: Omit<EndpointRouteOptions, 'db' | 'queues'>;
 }
 
 /** Everything operators use, behind the admin token: Bull Board, webhook replay, /metrics. */
@@ -59,6 +62,8 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminRouteOptions> = async (app,
       return { replayed: replayed.length, ids: replayed };
     },
   );
+
+  endpointRoutes(app, { ...options.endpoints, db: options.db, queues: options.queues });
 
   app.get(
     '/metrics',

@@ -2,6 +2,7 @@ import { loadConfig, resolveEnv } from '@ghl-bridge/config';
 import { createDatabase, describeError } from '@ghl-bridge/db';
 import { closeQueues, createQueues } from '@ghl-bridge/jobs';
 import { createRedis } from '@ghl-bridge/redis';
+import { ENDPOINTS_USAGE, runEndpointsCommand } from './endpoints-command.js';
 import { runKeysCommand } from './keys-command.js';
 import { OPS_USAGE, runOpsCommand } from './ops-commands.js';
 import { resetSandbox, SANDBOX_USAGE } from './sandbox-command.js';
@@ -42,9 +43,9 @@ if (command === 'sandbox') {
   }
 } else if (
   !command ||
-  !['webhooks', 'tokens', 'reconcile', 'queues', ...Object.keys(DATABASE_ONLY)].includes(command)
+  !['webhooks', 'tokens', 'reconcile', 'queues', 'endpoints', ...Object.keys(DATABASE_ONLY)].includes(command)
 ) {
-  io.err(`${OPS_USAGE}${KEYS_USAGE}${SANDBOX_USAGE}`);
+  io.err(`${OPS_USAGE}${KEYS_USAGE}${SANDBOX_USAGE}${ENDPOINTS_USAGE.replace('Usage:\n', '')}`);
   process.exitCode = 2;
 } else {
   const database = createDatabase({ url: config.database.url, poolSize: 1 });
@@ -57,7 +58,19 @@ if (command === 'sandbox') {
     process.exitCode =
       databaseOnly || !queues
         ? await (databaseOnly ?? runKeysCommand)(database.db, args, io)
-        : await runOpsCommand(command, args, { db: database.db, queues }, io);
+        : command === 'endpoints'
+          ? await runEndpointsCommand(
+              args,
+              {
+                db: database.db,
+                queues,
+                key: config.ghl.tokens.encryptionKey,
+                secretOverlapMs: config.notifications.secretOverlapMs,
+                self: config.http,
+              },
+              io,
+            )
+          : await runOpsCommand(command, args, { db: database.db, queues }, io);
   } catch (error) {
     // The reason (PostgreSQL's code and message), not drizzle's "Failed query: <sql>".
     const reason = describeError(error);

@@ -10,6 +10,7 @@ import {
   processReconcileLocation,
   processRetentionPrune,
 } from './maintenance.js';
+import { processNotificationDeliver } from './notification-deliver.js';
 import { processOutboxSweep } from './outbox-sweep.js';
 import type { Processors } from './types.js';
 import { processWebhook } from './webhook-process.js';
@@ -29,6 +30,7 @@ export const processors: Processors = {
   'ghl.install-company': processGhlInstallCompany,
   'ghl.forget-tokens': processGhlForgetTokens,
   'ghl.oauth-exchange': processGhlOauthExchange,
+  'notification.deliver': processNotificationDeliver,
 };
 
-export type { Processor, ProcessorContext, Processors, WorkerDeps } from './types.js';
+export type { NotificationDeps, Processor, ProcessorContext, Processors, WorkerDeps } from './types.js';

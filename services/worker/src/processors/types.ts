@@ -5,6 +5,8 @@ import type { DiscoveryCache, JobName, JobPayload, Queues } from '@ghl-bridge/jo
 import type { Logger, Metrics } from '@ghl-bridge/observability';
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { CitaSync } from '../citas/cita-sync.js';
+import type { DeliveryStore } from '../notifications/delivery-store.js';
+import type { PostDelivery } from '../notifications/post-delivery.js';
 import type { WebhookEffects } from '../webhooks/apply-webhook-events.js';
 import type { OAuthExchangeDeps } from './ghl-oauth-exchange.js';
 
@@ -29,6 +31,21 @@ export interface WorkerDeps {
   /** Where GHL reads are kept for ingress to answer from. */
   discoveryCache?: DiscoveryCache | undefined;
   metrics?: Metrics | undefined;
+  /** Outbound webhooks to RV3: how deliveries are signed, sent and retried. */
+  notifications?: NotificationDeps | undefined;
+}
+
+export interface NotificationDeps {
+  /** TOKEN_ENCRYPTION_KEY: endpoint secrets are sealed with it. */
+  key: Buffer;
+  /** Waits between attempts (NOTIFICATION_RETRY_SCHEDULE). */
+  retryScheduleMs: readonly number[];
+  timeoutMs: number;
+  post: PostDelivery;
+  /** Loads and records attempts (batched across concurrent jobs: createDeliveryStore). */
+  store: DeliveryStore;
+  /** Milliseconds since the epoch, for the signature's timestamp and the secrets' overlap. */
+  now?: () => number;
 }
 
 /** The GHL client, or a clear permanent failure for a worker started without one. */

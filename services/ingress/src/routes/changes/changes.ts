@@ -1,5 +1,11 @@
-import { citaFromSnapshot, readChanges, sequenceChanges, toCitaJson } from '@ghl-bridge/citas';
-import { citaChangeKind, citaChangeOrigin, getLocationSettingsMany } from '@ghl-bridge/db';
+import {
+  changeJson as changeShape,
+  encodeFeedCursor,
+  readChanges,
+  sequenceChanges,
+  toChangeJson,
+} from '@ghl-bridge/citas';
+import { citaChangeKind, getLocationSettingsMany } from '@ghl-bridge/db';
 import { z } from 'zod';
 import { SECURITY } from '../../docs/openapi.js';
 import { ApiError, errorResponses } from '../../http/errors.js';
@@ -15,15 +21,9 @@ const kinds = z
   .transform((v) => v.split(',').map((s) => s.trim()))
   .pipe(z.array(z.enum(citaChangeKind.enumValues)).min(1));
 
-export const changeJson = z
-  .object({
-    cursor: z.string().describe('Pass as `after` to read on from this change'),
-    kind: z.enum(citaChangeKind.enumValues),
-    origin: z.enum(citaChangeOrigin.enumValues),
-    changed: z.array(z.string()).describe('API field names that changed (every field for a new cita)'),
-    at: z.string().describe('When the change was written (ISO-8601, UTC)'),
-    cita: citaJson,
-  })
+// The shape lives with the change log (RV3's webhooks send it too); named here for the document.
+export const changeJson = changeShape
+  .extend({ cita: citaJson })
   .meta({ id: 'Change', description: 'A change to a cita, with the cita as it then was' });
 
 /** `GET /api/ghl/changes`: every change to the key's citas, in commit order, from a cursor on. */
@@ -84,28 +84,15 @@ export function changesRoute(app: ZodApp, deps: StaffDeps): void {
       page.changes.map((c) => c.locationId),
     );
     return {
-      changes: page.changes.map((change) => ({
-        cursor: encodeFeedCursor(change.position ?? 0),
-        kind: change.kind,
-        origin: change.origin,
-        changed: change.changed,
-        at: change.at.toISOString(),
-        cita: toCitaJson(
-          citaFromSnapshot(change.cita as Record<string, unknown>),
-          settings.get(change.locationId) ?? { timeZone: 'UTC' },
-        ),
-      })),
+      changes: page.changes.map((change) =>
+        toChangeJson(change, settings.get(change.locationId) ?? { timeZone: 'UTC' }),
+      ),
       next_cursor: encodeFeedCursor(page.nextPosition),
     };
   });
 }
 
 const CURSOR = /^c1_(\d{1,15})$/;
-
-/** Opaque to clients: a version tag and the feed position. */
-export function encodeFeedCursor(position: number): string {
-  return `c1_${position}`;
-}
 
 export function decodeFeedCursor(cursor: string): number {
   const match = CURSOR.exec(cursor);
