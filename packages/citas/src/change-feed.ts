@@ -59,6 +59,11 @@ export interface FeedQuery {
 
 export interface FeedPage {
   changes: CitaChange[];
+  /**
+   * Set when changes right after `after` were pruned (older than the retention): the reader
+   * missed them, so it must resync (list by `updated_since`) and read on from `nextPosition`.
+   */
+  expired: boolean;
   /** The position to pass next: the last change's, or the head when nothing more matched. */
   nextPosition: number;
   /** The last position given out; a cursor beyond it was never issued. */
@@ -74,7 +79,15 @@ export async function readChanges(db: Db, query: FeedQuery): Promise<FeedPage> {
   return db.transaction(
     async (tx) => {
       const head = await feedHeadPosition(tx);
-      if (query.locationIds.length === 0) return { changes: [], nextPosition: query.after, head };
+      // Positions are given without gaps, so one missing right after `after` was pruned.
+      const [oldest] = await tx
+        .select({ position: sql<number | null>`min(${citaChanges.position})` })
+        .from(citaChanges);
+      const firstKept = Number(oldest?.position ?? head + 1);
+      if (query.after < firstKept - 1)
+        return { changes: [], expired: true, nextPosition: firstKept - 1, head };
+      if (query.locationIds.length === 0)
+        return { changes: [], expired: false, nextPosition: query.after, head };
       const changes = await tx
         .select()
         .from(citaChanges)
@@ -90,7 +103,7 @@ export async function readChanges(db: Db, query: FeedQuery): Promise<FeedPage> {
         .limit(query.limit);
       const last = changes.at(-1)?.position;
       const nextPosition = changes.length < query.limit ? Math.max(head, query.after) : (last ?? query.after);
-      return { changes, nextPosition, head };
+      return { changes, expired: false, nextPosition, head };
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },
   );
@@ -99,4 +112,39 @@ export async function readChanges(db: Db, query: FeedQuery): Promise<FeedPage> {
 export async function feedHeadPosition(db: Executor): Promise<number> {
   const [head] = await db.select({ position: feedHead.position }).from(feedHead).where(eq(feedHead.id, 1));
   return head?.position ?? 0;
+}
+
+/** Where a reader with no cursor starts: just before the oldest change still kept. */
+export async function feedStart(db: Executor): Promise<number> {
+  const [oldest] = await db
+    .select({ position: sql<number | null>`min(${citaChanges.position})` })
+    .from(citaChanges);
+  return oldest?.position == null ? await feedHeadPosition(db) : Number(oldest.position) - 1;
+}
+
+/**
+ * Retention: the oldest changes go, up to the first one that must stay: one written after
+ * `cutoff`, one not yet fanned out to RV3's endpoints, or one a delivery still waits on. The
+ * kept changes are always every position after some point, so a feed cursor from before the
+ * oldest kept change reads as expired, never as a silent gap.
+ */
+export async function pruneChanges(db: Executor, cutoff: Date, batch = 5000): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const deleted = await db.execute(sql`
+      delete from cita_changes where seq in (
+        select seq from cita_changes
+        where position <= least(
+          coalesce((select min(position) - 1 from cita_changes
+                    where position is not null and at >= ${cutoff.toISOString()}::timestamptz),
+                   (select position from feed_head where id = 1)),
+          (select position from notification_cursor where id = 1),
+          coalesce((select min(position) - 1 from notification_deliveries
+                    where status in ('pending', 'queued')), 9223372036854775807))
+        order by position
+        limit ${batch})`);
+    const count = deleted.count ?? 0;
+    total += count;
+    if (count < batch) return total;
+  }
 }

@@ -6,6 +6,8 @@ export {
   type FeedPage,
   type FeedQuery,
   feedHeadPosition,
+  feedStart,
+  pruneChanges,
   readChanges,
   sequenceChanges,
 } from './change-feed.js';

@@ -3,7 +3,14 @@ import { citaChanges, createDatabase, lockCita } from '@ghl-bridge/db';
 import { test } from '@ghl-bridge/testing';
 import { asc, gt, sql } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
-import { changeStaffCita, createStaffCita, readChanges, sequenceChanges } from '../src/index.js';
+import {
+  changeStaffCita,
+  createStaffCita,
+  feedStart,
+  pruneChanges,
+  readChanges,
+  sequenceChanges,
+} from '../src/index.js';
 import { at, staffValues, uniqueCalendar } from './citas-fixtures.js';
 
 describe('the change feed', () => {
@@ -84,5 +91,45 @@ describe('the change feed', () => {
     } finally {
       await pool.close();
     }
+  });
+});
+
+describe('change retention', () => {
+  test('the oldest changes go up to the first one that must stay; an older cursor reads as expired', async ({
+    database,
+  }) => {
+    const { db } = database;
+    // This file's database: start the log over (the test above has finished with it).
+    await db.execute(sql`truncate cita_changes`);
+    await db.execute(sql`update feed_head set position = 0`);
+    const calendarId = uniqueCalendar();
+    const hours = [8, 9, 10, 11];
+    for (const hour of hours)
+      await db.transaction((tx) =>
+        createStaffCita(
+          tx,
+          staffValues(calendarId, {
+            startAt: at(`2030-05-01T${String(hour).padStart(2, '0')}:00:00Z`),
+            endAt: at(`2030-05-01T${String(hour).padStart(2, '0')}:30:00Z`),
+            blockedUntil: at(`2030-05-01T${String(hour).padStart(2, '0')}:30:00Z`),
+          }),
+        ),
+      );
+    await sequenceChanges(db);
+    const all = await db.select().from(citaChanges).orderBy(asc(citaChanges.position));
+    const base = (all[0]?.position ?? 1) - 1;
+    // The first three are old; RV3's endpoints have heard all but the last of them.
+    await db.execute(
+      sql`update cita_changes set at = now() - interval '40 days' where position <= ${base + 3}`,
+    );
+    await db.execute(sql`update notification_cursor set position = ${base + 2}`);
+    expect(await pruneChanges(db, new Date(Date.now() - 30 * 86_400_000))).toBe(2);
+
+    const expired = await readChanges(db, { after: base, limit: 10, locationIds: ['loc_citas'] });
+    expect(expired).toMatchObject({ expired: true, changes: [], nextPosition: base + 2 });
+    const kept = await readChanges(db, { after: base + 2, limit: 10, locationIds: ['loc_citas'] });
+    expect(kept.expired).toBe(false);
+    expect(kept.changes.map((c) => c.position)).toEqual([base + 3, base + 4]);
+    expect(await feedStart(db)).toBe(base + 2);
   });
 });

@@ -123,6 +123,9 @@ export const envSchema = z
     RECONCILE_DAYS_AHEAD: envInt(60, { min: 1, max: 365 }),
     // Processed and ignored webhook events are deleted after this many days (failed ones stay).
     WEBHOOK_RETENTION_DAYS: envInt(30, { min: 1 }),
+    // Cita changes (the feed) and finished deliveries to RV3 are deleted after this many days;
+    // a feed cursor from before the oldest kept change then gets 410.
+    CHANGES_RETENTION_DAYS: envInt(30, { min: 1 }),
     // Bearer token (or basic-auth password, user "admin") for /admin: Bull Board, replay, metrics.
     // Unset: those routes answer 401. Not a staff key.
     ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),

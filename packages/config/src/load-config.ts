@@ -116,6 +116,7 @@ function toConfig(e: Env) {
       reconcileBackMs: e.RECONCILE_DAYS_BACK * 86_400_000,
       reconcileAheadMs: e.RECONCILE_DAYS_AHEAD * 86_400_000,
       webhookRetentionDays: e.WEBHOOK_RETENTION_DAYS,
+      changesRetentionDays: e.CHANGES_RETENTION_DAYS,
     },
     notifications: {
       timeoutMs: e.NOTIFICATION_TIMEOUT_MS,

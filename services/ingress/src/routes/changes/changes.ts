@@ -1,6 +1,7 @@
 import {
   changeJson as changeShape,
   encodeFeedCursor,
+  feedStart,
   readChanges,
   sequenceChanges,
   toChangeJson,
@@ -55,7 +56,7 @@ const listChangesSchema = {
           .describe('Always set: pass it as `after` next time, even when `changes` is empty'),
       })
       .meta({ id: 'ChangePage' }),
-    ...errorResponses(400, 401, 403),
+    ...errorResponses(400, 401, 403, 410),
   },
 };
 
@@ -68,10 +69,11 @@ export function changesRoute(app: ZodApp, deps: StaffDeps): void {
   app.get('/api/ghl/changes', { schema: listChangesSchema }, async (request) => {
     const { query } = request;
     if (query.location_id) requireLocation(request, query.location_id);
-    const after = query.after === undefined ? 0 : decodeFeedCursor(query.after);
     // Position what has committed since the last sequencer run (the worker runs one too);
     // skipped when another is at it: it positions the same changes.
     await sequenceChanges(deps.db, { wait: false });
+    // No cursor: from the oldest change still kept.
+    const after = query.after === undefined ? await feedStart(deps.db) : decodeFeedCursor(query.after);
     const page = await readChanges(deps.db, {
       after,
       limit: query.limit,
@@ -79,6 +81,13 @@ export function changesRoute(app: ZodApp, deps: StaffDeps): void {
       kinds: query.kinds,
     });
     if (after > page.head) throw invalidCursor();
+    if (page.expired)
+      throw new ApiError(
+        410,
+        'cursor_expired',
+        'Changes after this cursor were deleted (CHANGES_RETENTION_DAYS). Resync with GET /api/ghl/citas/?updated_since=…&include_deleted=true, then read on from the cursor given here',
+        { next_cursor: encodeFeedCursor(page.nextPosition) },
+      );
     const settings = await getLocationSettingsMany(
       deps.db,
       page.changes.map((c) => c.locationId),
