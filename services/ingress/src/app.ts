@@ -10,6 +10,7 @@ import { adminRoutes } from './admin/admin-routes.js';
 import { observeRequests, readQueueGauges } from './admin/observe.js';
 import { docsRoutes } from './docs/docs-routes.js';
 import { installErrorHandling } from './http/errors.js';
+import { refuseRepeatedCredentials } from './http/single-credentials.js';
 import { oauthRoutes } from './oauth/oauth-routes.js';
 import { healthRoutes } from './routes/health.js';
 import { staffApiRoutes } from './routes/staff-api.js';
@@ -31,11 +32,13 @@ export interface AppDeps {
   metrics: Metrics;
   /** Milliseconds since the epoch; tests move it. */
   now?: () => number;
+  /** Told of every route as it is registered (the fuzz suite checks each has a generator). */
+  onRoute?: (route: { method: string | string[]; url: string }) => void;
 }
 
 /** The HTTP app, apart from the process: tests drive it with `inject`, main.ts listens. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const { config, log, queues, db, readiness, discovery, metrics, redis, now = Date.now } = deps;
+  const { config, log, queues, db, readiness, discovery, metrics, redis, now = Date.now, onRoute } = deps;
   const ask = { queues, events: discovery.events, timeoutMs: config.discovery.timeoutMs };
   const app = Fastify({
     // pino's Logger and Fastify's logger type differ only in generics; they are the same object.
@@ -54,7 +57,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       connectionsCheckingInterval: Math.min(1000, config.http.headersTimeoutMs),
     },
   });
+  // First of all, so it sees the routes of every plugin registered below.
+  if (onRoute) app.addHook('onRoute', onRoute);
   installErrorHandling(app);
+  refuseRepeatedCredentials(app);
   observeRequests(app, metrics);
   await app.register(healthRoutes, { checks: readiness });
   await app.register(docsRoutes);

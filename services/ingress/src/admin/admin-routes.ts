@@ -6,6 +6,7 @@ import type { Queues } from '@ghl-bridge/jobs';
 import type { FastifyPluginAsync } from 'fastify';
 import { parseWith } from '../http/parse-with.js';
 import { requireAdmin } from './admin-auth.js';
+import { reshapeBoardErrors } from './board-errors.js';
 import { replayFailedWebhooks, replayRequestSchema, toReplaySelector } from './replay-webhooks.js';
 
 export interface AdminRouteOptions {
@@ -32,7 +33,13 @@ export const adminRoutes: FastifyPluginAsync<AdminRouteOptions> = async (app, op
     serverAdapter: board,
   });
   board.setBasePath('/admin/queues');
-  await app.register(board.registerPlugin(), { prefix: '/admin/queues' });
+  await app.register(
+    async (scope) => {
+      reshapeBoardErrors(scope);
+      await scope.register(board.registerPlugin());
+    },
+    { prefix: '/admin/queues' },
+  );
 
   app.post('/admin/webhooks/replay', async (request) => {
     const selector = toReplaySelector(parseWith(replayRequestSchema, request.body ?? {}, 'body'));

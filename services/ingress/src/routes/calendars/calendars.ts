@@ -1,4 +1,10 @@
-import { activeCitasMeeting, blocksMeeting, type GhlCalendarRow, getLocationSettings } from '@ghl-bridge/db';
+import {
+  activeCitasMeeting,
+  blocksMeeting,
+  type GhlCalendarRow,
+  getLocationSettings,
+  isStorableInstant,
+} from '@ghl-bridge/db';
 import type { CalendarSummary, DiscoveryCache } from '@ghl-bridge/jobs';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -8,6 +14,7 @@ import { askWorker, type Discovery } from '../../staff/ask-worker.js';
 import { bookableSlots, type Claim } from '../../staff/bookable-slots.js';
 import { errorJson } from '../../staff/cita-json.js';
 import type { StaffDeps } from '../../staff/cita-writes.js';
+import { identifier } from '../../staff/fields.js';
 import { locationCalendar } from '../../staff/location-calendar.js';
 import { isValidTimeZone } from '../../staff/zoned-time.js';
 
@@ -38,18 +45,21 @@ const flag = z
   .enum(['0', '1', 'true', 'false'])
   .optional()
   .transform((v) => v === '1' || v === 'true');
-const instant = z.union([
-  z
-    .string()
-    .regex(/^\d{10,}$/)
-    .transform(Number),
-  z.iso.datetime({ offset: true }).transform((v) => Date.parse(v)),
-  z.iso.date().transform((v) => Date.parse(`${v}T00:00:00Z`)),
-]);
+const instant = z
+  .union([
+    z
+      .string()
+      .regex(/^\d{10,16}$/)
+      .transform(Number),
+    z.iso.datetime({ offset: true }).transform((v) => Date.parse(v)),
+    z.iso.date().transform((v) => Date.parse(`${v}T00:00:00Z`)),
+  ])
+  // Beyond these, a date is no calendar's: PostgreSQL could not compare it with the citas.
+  .refine(isStorableInstant, 'must be a date from year 1 to 9999');
 
 /** `GET /api/ghl/calendars/?location_id=…`: the seed service's discovery shape, from cache or a worker. */
 export const listCalendarsSchemas = {
-  querystring: z.object({ location_id: z.string().min(1), refresh: flag }),
+  querystring: z.object({ location_id: identifier, refresh: flag }),
   response: {
     200: z.object({
       calendars: z.array(
@@ -75,14 +85,14 @@ export const listCalendarsSchemas = {
  * notice, buffer, citas and time blocked in GHL.
  */
 export const freeSlotsSchemas = {
-  params: z.object({ id: z.string().min(1) }),
+  params: z.object({ id: identifier }),
   querystring: z
     .object({
-      location_id: z.string().min(1),
+      location_id: identifier,
       // Epoch ms, an ISO instant or a date; the range is at most 31 days, as on GHL.
       start: instant,
       end: instant,
-      timezone: z.string().refine(isValidTimeZone, 'must be an IANA time zone').optional(),
+      timezone: z.string().max(100).refine(isValidTimeZone, 'must be an IANA time zone').optional(),
     })
     .refine((q) => q.end > q.start, { message: 'end must be after start', path: ['end'] })
     .refine((q) => q.end - q.start <= 31 * DAY_MS, {
