@@ -4,12 +4,13 @@
  *
  *   pnpm chaos                      every suite, one after the other
  *   pnpm chaos duplicates ghl-faults  some of them
- *   pnpm chaos --fast               the quick ones (for CI; duplicates with 3,000 events)
+ *   pnpm chaos --fast               the quick ones (for CI; duplicates with 3,000 events, fuzz with 800)
  *
  * Exit code 1 when a guarantee broke, 2 when a suite could not run at all.
  */
 import { passed, publish, type SuiteReport } from './lib/report.js';
 import { duplicates } from './suites/duplicates.js';
+import { fuzz } from './suites/fuzz.js';
 import { ghlFaults } from './suites/ghl-faults.js';
 import { killWorker } from './suites/kill-worker.js';
 import { postgresStop } from './suites/postgres-stop.js';
@@ -27,8 +28,10 @@ const suites: Record<string, () => Promise<SuiteReport>> = {
   'redis-restart': () => redisRestart(n(3_000)),
   'postgres-stop': () => postgresStop(n(3_000)),
   'ghl-faults': () => ghlFaults(n(100)),
+  // --fast: every route still gets requests, in about 15 s of the ~30 s budget.
+  fuzz: () => (fast ? fuzz(n(800), { settleMs: 20_000 }) : fuzz(n(6_000))),
 };
-const FAST = ['duplicates', 'ghl-faults'];
+const FAST = ['duplicates', 'ghl-faults', 'fuzz'];
 
 const args = process.argv.slice(2).filter((a) => a !== '--');
 const named = args.filter((a) => !a.startsWith('--'));

@@ -116,6 +116,11 @@ export class Stack {
     return child;
   }
 
+  /** The environment every service of this stack runs with. */
+  env(): Record<string, string> {
+    return { ...this.serviceEnv };
+  }
+
   /** Every log line of every process started so far (workers restarted included). */
   logs(prefix: string): string[] {
     return this.children
