@@ -101,6 +101,7 @@ export async function startWorld(): Promise<FuzzWorld> {
       citaIds: booked.citaIds,
       install,
       queueNames: [...QUEUE_NAMES],
+      ingressUrl: stack.ingressUrl,
       sign: (body) => sign(null, body, keys.privateKey).toString('base64'),
       now: Date.now(),
       nextSlot: () => slots.next().value as { start: string; end: string },

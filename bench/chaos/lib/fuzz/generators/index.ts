@@ -1,6 +1,7 @@
 import { Prng } from '../prng.js';
 import type { FuzzRequest } from '../raw-http.js';
 import { adminGenerators } from './admin.js';
+import { endpointGenerator } from './admin-endpoints.js';
 import { routeParts } from './build.js';
 import { oauthGenerators } from './oauth.js';
 import { httpLevel, publicGenerators, unrouted } from './public.js';
@@ -21,12 +22,17 @@ function allGenerators(): RouteGenerator[] {
     ...webhookGenerators(),
     ...oauthGenerators(),
     ...adminGenerators(),
+    endpointGenerator,
     ...publicGenerators(),
   ];
 }
 
+// Routes answer with and without a trailing slash (ignoreTrailingSlash): either spelling is one route.
+const bare = (route: string) => route.replace(/(.)\/$/, '$1');
 const covers = (generator: RouteGenerator, route: string) =>
-  typeof generator.covers === 'function' ? generator.covers(route) : generator.covers.includes(route);
+  typeof generator.covers === 'function'
+    ? generator.covers(bare(route))
+    : generator.covers.includes(bare(route));
 
 /** The generator of a registered route; a HEAD route Fastify added for a GET uses the GET's. */
 function generatorFor(generators: RouteGenerator[], route: string): RouteGenerator | undefined {

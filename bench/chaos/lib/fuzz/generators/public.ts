@@ -7,10 +7,15 @@ import type { RouteGenerator } from './types.js';
 /** Health and docs: open to all, so odd requests get their normal answer or a 4xx. */
 export function publicGenerators(): RouteGenerator[] {
   const open: RouteGenerator = {
-    covers: ['GET /healthz', 'GET /readyz', 'GET /docs', 'GET /docs/openapi.json'],
+    // Health, and every route of the docs (the page, its assets and the document).
+    covers: (route) => /^GET \/(healthz|readyz|docs)(\/|$)/.test(route),
     weight: 1,
     generate(_ctx, prng, route) {
-      const { method, url } = routeParts(route);
+      const { method, url: template } = routeParts(route);
+      // An asset route's wildcard: a real asset's name, or a way out of the folder.
+      const url = template.includes('*')
+        ? template.replace('*', prng.pick(['index.html', '..%2F..%2Fpackage.json', '%00', 'x'.repeat(300)]))
+        : template;
       const [variant, suffix, headers] = prng.pick<[string, string, Header[]]>([
         ['plain', '', []],
         ['trailing-slash', '/', []],

@@ -22,6 +22,8 @@ export interface FuzzContext {
   /** A state and its cookie nonce from a real /oauth/install, for forgeries close to the truth. */
   install: { state: string; nonce: string };
   queueNames: string[];
+  /** Where ingress listens (`http://127.0.0.1:<port>`): an RV3 endpoint there must be refused. */
+  ingressUrl: string;
   /** Ed25519 signature (base64) of exact bytes, as GHL signs its webhooks. */
   sign(body: Buffer): string;
   /** Milliseconds since the epoch when the run started (timestamps are made from it). */
