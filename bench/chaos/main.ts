@@ -4,7 +4,7 @@
  *
  *   pnpm chaos                      every suite, one after the other
  *   pnpm chaos duplicates ghl-faults  some of them
- *   pnpm chaos --fast               the quick ones (for CI; duplicates with 3,000 events)
+ *   pnpm chaos --fast               the quick ones (for CI; duplicates with 3,000 events, fuzz with 800)
  *   pnpm chaos --cluster            the cluster set on a local Redis Cluster: duplicates,
  *                                   kill-worker, pacing and failover (a master killed)
  *
@@ -15,6 +15,7 @@ import { passed, publish, type SuiteReport } from './lib/report.js';
 import { clusterPacing } from './suites/cluster-pacing.js';
 import { duplicates } from './suites/duplicates.js';
 import { failover } from './suites/failover.js';
+import { fuzz } from './suites/fuzz.js';
 import { ghlFaults } from './suites/ghl-faults.js';
 import { killWorker } from './suites/kill-worker.js';
 import { postgresStop } from './suites/postgres-stop.js';
@@ -33,6 +34,8 @@ const singleRedis: Record<string, () => Promise<SuiteReport>> = {
   'redis-restart': () => redisRestart(n(3_000)),
   'postgres-stop': () => postgresStop(n(3_000)),
   'ghl-faults': () => ghlFaults(n(100)),
+  // --fast: every route still gets requests, in about 15 s of the ~30 s budget.
+  fuzz: () => (fast ? fuzz(n(800), { settleMs: 20_000 }) : fuzz(n(6_000))),
 };
 // The same guarantees with the same pass criteria on a local 3-master Redis Cluster, plus the
 // fault only a cluster has: a master failed over to its replica under load.
@@ -43,7 +46,7 @@ const onCluster: Record<string, () => Promise<SuiteReport>> = {
   failover: () => failover(n(3_000)),
 };
 const suites = cluster ? onCluster : singleRedis;
-const FAST = cluster ? ['duplicates', 'failover'] : ['duplicates', 'ghl-faults'];
+const FAST = cluster ? ['duplicates', 'failover'] : ['duplicates', 'ghl-faults', 'fuzz'];
 if (cluster && redisClusterUnavailable()) {
   console.error(`chaos --cluster skipped: ${redisClusterUnavailable()}`);
   process.exit(0);

@@ -13,6 +13,8 @@ export interface SuiteReport {
   figures: [string, string | number][];
   checks: Check[];
   notes: string[];
+  /** Markdown tables (lines) printed after the checks and written into the result file. */
+  tables?: string[][];
   seconds: number;
 }
 
@@ -37,10 +39,12 @@ export function publish(report: SuiteReport, { write = true } = {}): void {
     '',
     ...report.notes.map((n) => `- ${n}`),
     '',
+    ...(report.tables ?? []).flatMap((table) => [...table, '']),
   ].join('\n');
   console.log(`\n[chaos ${report.name}] ${verdict} (${report.seconds.toFixed(1)} s): ${line}`);
   for (const c of report.checks) console.log(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.guarantee}: ${c.detail}`);
   for (const n of report.notes) console.log(`  note: ${n}`);
+  for (const table of report.tables ?? []) console.log(`\n${table.join('\n')}`);
   if (!write) return;
   const dir = new URL('../../results/', import.meta.url);
   mkdirSync(dir, { recursive: true });

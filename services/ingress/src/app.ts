@@ -10,6 +10,7 @@ import { adminRoutes } from './admin/admin-routes.js';
 import { observeRequests, readQueueGauges } from './admin/observe.js';
 import { registerDocsPage, registerOpenApi } from './docs/openapi.js';
 import { installErrorHandling } from './http/errors.js';
+import { refuseRepeatedCredentials } from './http/single-credentials.js';
 import { useZodSchemas } from './http/zod-app.js';
 import { oauthRoutes } from './oauth/oauth-routes.js';
 import { healthRoutes } from './routes/health.js';
@@ -59,6 +60,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
   installErrorHandling(app);
+  refuseRepeatedCredentials(app);
   useZodSchemas(app);
   observeRequests(app, metrics);
   // Before any route: @fastify/swagger documents the routes registered after it.

@@ -1,3 +1,4 @@
+import { describeError } from '@ghl-bridge/db';
 import {
   isJobName,
   type JobName,
@@ -53,6 +54,19 @@ export function createWorkers({
   });
 }
 
+/**
+ * BullMQ keeps a failed job's message in Redis (and Bull Board shows it). A database error's
+ * message from drizzle holds the query and its bound values (patient names, webhook bodies),
+ * so it is replaced by PostgreSQL's own reason; the original stays the cause, for the log.
+ */
+function withoutQueryData(error: unknown): unknown {
+  const carriesData =
+    error instanceof Error &&
+    !(error instanceof UnrecoverableError) &&
+    ('params' in error || 'query' in error);
+  return carriesData ? new Error(describeError(error), { cause: error }) : error;
+}
+
 export async function dispatch(
   job: Job,
   processors: Processors,
@@ -82,6 +96,6 @@ export async function dispatch(
     const outcome = error instanceof DelayedError ? 'delayed' : 'failed';
     deps.metrics?.jobs.duration.observe({ job: name, outcome }, seconds());
     if (outcome === 'failed') deps.metrics?.jobs.failures.inc({ job: name });
-    throw error;
+    throw withoutQueryData(error);
   }
 }

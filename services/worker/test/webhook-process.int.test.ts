@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { webhookEvents } from '@ghl-bridge/db';
+import { saveCalendars, webhookEvents } from '@ghl-bridge/db';
 import { closeQueues, createQueues, enqueue, webhookJobId } from '@ghl-bridge/jobs';
 import { createLogger, createMetrics } from '@ghl-bridge/observability';
 import { appointmentEvent, deleteKeys, test, webhookDelivery } from '@ghl-bridge/testing';
 import { type Job, UnrecoverableError } from 'bullmq';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject } from 'vitest';
 import { citaSyncNotConfigured } from '../src/citas/cita-sync.js';
@@ -202,16 +202,131 @@ describe('webhook.process and the source rule', () => {
     });
   });
 
+  const calendarOf = (id: string, locationId: string) => ({
+    id,
+    locationId,
+    name: id,
+    description: null,
+    timeZone: null,
+    isActive: true,
+    teamMemberIds: [],
+    slotMinutes: 30,
+  });
+
   test("a workflow event of its secret's location is applied, and its row keeps the source", async ({
     database,
   }) => {
+    await saveCalendars(database.db, [calendarOf('cal-wf-a', 'loc-a')]);
     const event = appointmentEvent({ locationId: 'loc-a' });
+    (event.appointment as Record<string, unknown>).calendarId = 'cal-wf-a';
     expect(await dispatch(workflowJob(event, 'wf4'), processors, deps(database.db))).toEqual({
       outcome: 'processed',
     });
     const [row] = await rowsFor(database.db, webhookDelivery(event).payloadHash);
     expect(row).toMatchObject({ status: 'processed', locationId: 'loc-a' });
     expect(row?.source).toEqual({ kind: 'workflow', locationId: 'loc-a', secretId });
+  });
+});
+
+describe('webhook.process and values PostgreSQL refuses', () => {
+  const job = (event: Record<string, unknown>, id: string) =>
+    ({ name: 'webhook.process', id, data: webhookDelivery(event), attemptsMade: 0 }) as unknown as Job;
+
+  test('a signed appointment in year 0000 or ending before it starts fails for good at once', async ({
+    database,
+  }) => {
+    for (const [i, times] of [
+      { startTime: '0000-01-01T00:00:00Z', endTime: '0000-01-01T00:30:00Z' },
+      { startTime: '2031-01-01T10:00:00Z', endTime: '2031-01-01T09:00:00Z' },
+    ].entries()) {
+      const event = appointmentEvent();
+      Object.assign(event.appointment as Record<string, unknown>, times);
+      await expect(dispatch(job(event, `pg${i}`), processors, deps(database.db))).rejects.toBeInstanceOf(
+        UnrecoverableError,
+      );
+      const [row] = await rowsFor(database.db, webhookDelivery(event).payloadHash);
+      expect(row?.status).toBe('failed');
+    }
+  });
+
+  test("an effect PostgreSQL refuses for the event's own values fails for good, its values kept out", async ({
+    database,
+  }) => {
+    // A data exception (class 22) on a query carrying a patient's name as a bound value.
+    const refusing = {
+      ...webhookEffects,
+      'appointment.upsert': async (context: { tx: { execute: (q: unknown) => Promise<unknown> } }) => {
+        await context.tx.execute(sql`select ${'Ana Quispe'}::text, 1 / 0`);
+        return 'processed' as const;
+      },
+    } as unknown as WorkerDeps['webhookEffects'];
+    const failure = await dispatch(
+      job(appointmentEvent(), 'pg-22'),
+      processors,
+      deps(database.db, refusing),
+    ).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(UnrecoverableError);
+    expect((failure as Error).message).toMatch(/^PostgreSQL 22012/);
+    expect((failure as Error).message).not.toContain('Ana Quispe');
+  });
+
+  test('any other job failing on a query leaves its bound values out of the failure BullMQ keeps', async ({
+    database,
+  }) => {
+    const failing = {
+      ...processors,
+      'ghl.contact-fetch': async ({ deps: { db } }: { deps: WorkerDeps }) =>
+        db.execute(sql`select ${'Ana Quispe'}::text, 1 / 0`),
+    } as unknown as typeof processors;
+    const contactJob = {
+      name: 'ghl.contact-fetch',
+      id: 'cf1',
+      data: { locationId: 'loc-a', contactId: 'c-1' },
+      attemptsMade: 0,
+    } as unknown as Job;
+    const failure = await dispatch(contactJob, failing, deps(database.db)).catch((error: unknown) => error);
+    // Still retried (not for good): only the message changed.
+    expect(failure).not.toBeInstanceOf(UnrecoverableError);
+    expect((failure as Error).message).toMatch(/^PostgreSQL 22012/);
+    expect((failure as Error).message).not.toContain('Ana Quispe');
+  });
+});
+
+describe('webhook.process and a workflow appointment on another calendar', () => {
+  test("an appointment on another location's calendar is ignored and books nothing", async ({ database }) => {
+    // The calendar is loc-b's: a cita of loc-a on it would take loc-b's time (citas_no_overlap).
+    await saveCalendars(database.db, [
+      {
+        id: 'cal-wf-b',
+        locationId: 'loc-b',
+        name: 'b',
+        description: null,
+        timeZone: null,
+        isActive: true,
+        teamMemberIds: [],
+        slotMinutes: 30,
+      },
+    ]);
+    const event = appointmentEvent({ locationId: 'loc-a' });
+    (event.appointment as Record<string, unknown>).calendarId = 'cal-wf-b';
+    const job = {
+      name: 'webhook.process',
+      id: 'wf-cal',
+      data: {
+        ...webhookDelivery(event),
+        source: { kind: 'workflow', locationId: 'loc-a', secretId: '4b7f9f3e-5c61-4a8e-9d1e-0a1b2c3d4e5f' },
+      },
+      attemptsMade: 0,
+    } as unknown as Job;
+    // Known as loc-b's, so no GHL lookup is needed (this worker has no GHL client at all).
+    expect(await dispatch(job, processors, deps(database.db))).toEqual({ outcome: 'ignored' });
+    const [row] = await rowsFor(database.db, webhookDelivery(event).payloadHash);
+    expect(row).toMatchObject({
+      status: 'ignored',
+      lastError: expect.stringContaining('calendar of its location'),
+    });
+    const booked = await database.sql`select 1 from citas where calendar_id = 'cal-wf-b'`;
+    expect(booked).toHaveLength(0);
   });
 });
 

@@ -8,6 +8,7 @@ import { SECURITY } from '../docs/openapi.js';
 import { errorResponses } from '../http/errors.js';
 import type { FastifyPluginAsyncZod } from '../http/zod-app.js';
 import { requireAdmin } from './admin-auth.js';
+import { reshapeBoardErrors } from './board-errors.js';
 import { type EndpointRouteOptions, endpointRoutes } from './endpoint-routes.js';
 import { replayFailedWebhooks, replayRequestSchema, toReplaySelector } from './replay-webhooks.js';
 
@@ -36,7 +37,13 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminRouteOptions> = async (app,
     serverAdapter: board,
   });
   board.setBasePath('/admin/queues');
-  await app.register(board.registerPlugin(), { prefix: '/admin/queues' });
+  await app.register(
+    async (scope) => {
+      reshapeBoardErrors(scope);
+      await scope.register(board.registerPlugin());
+    },
+    { prefix: '/admin/queues' },
+  );
 
   app.post(
     '/admin/webhooks/replay',

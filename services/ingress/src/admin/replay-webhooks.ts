@@ -1,12 +1,9 @@
-import { type Db, webhookEvents } from '@ghl-bridge/db';
+import { type Db, isStorableInstant, webhookEvents } from '@ghl-bridge/db';
 import { enqueue, type Queues, webhookJobId, webhookSource } from '@ghl-bridge/jobs';
 import { and, eq, gte } from 'drizzle-orm';
 import { z } from 'zod';
 
 export type ReplaySelector = { id: number } | { since: Date };
-
-/** PostgreSQL's timestamps start at 4713 BC, but ISO-8601's year 0000 is one it refuses. */
-const FIRST_STORABLE_MS = Date.parse('0001-01-01T00:00:00Z');
 
 /**
  * What a replay names, for the admin route and the CLI alike: an event id (a positive integer
@@ -18,7 +15,7 @@ export const replayRequestSchema = z
     id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
     since: z.iso
       .datetime({ offset: true })
-      .refine((v) => Date.parse(v) >= FIRST_STORABLE_MS, 'must be a date from year 1 on')
+      .refine((v) => isStorableInstant(Date.parse(v)), 'must be a date from year 1 to 9999')
       .optional(),
   })
   .refine((b) => (b.id === undefined) !== (b.since === undefined), {

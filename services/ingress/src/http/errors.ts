@@ -1,3 +1,4 @@
+import { postgresError } from '@ghl-bridge/db';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 
@@ -83,11 +84,25 @@ const PART_NAMES: Record<string, string> = {
  * A request the route's schema refused (the zod type provider's issues, one per bad field):
  * 400 `validation_failed` naming every bad field of the first part that failed.
  */
+/**
+ * Keys come from the client: one is named back (in the answer and the log) only when it looks
+ * like a field name, never when it holds NUL, control characters or a megabyte.
+ */
+const FIELD_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+const shownKey = (key: string) => (FIELD_NAME.test(key) ? key : '(a key that is not a field name)');
+
+function messageOf(issue: NonNullable<FastifyError['validation']>[number]): string {
+  const keys = (issue.params as { keys?: unknown } | undefined)?.keys;
+  if (issue.keyword !== 'unrecognized_keys' || !Array.isArray(keys)) return issue.message ?? 'invalid';
+  const named = keys.map((k) => (FIELD_NAME.test(String(k)) ? `"${String(k)}"` : shownKey(String(k))));
+  return `Unrecognized key${named.length > 1 ? 's' : ''}: ${named.join(', ')}`;
+}
+
 function validationError(error: FastifyError): ApiError {
   const details: ValidationDetail[] = (error.validation ?? []).map((issue) => ({
     // The provider joins zod's issue path with slashes: `/patient/email`, `/` for the whole value.
-    path: issue.instancePath.split('/').filter(Boolean).join('.'),
-    message: issue.message ?? 'invalid',
+    path: issue.instancePath.split('/').filter(Boolean).map(shownKey).join('.'),
+    message: messageOf(issue),
   }));
   const summary = details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join('; ');
   const part = PART_NAMES[error.validationContext ?? ''] ?? 'request';
@@ -112,6 +127,14 @@ export function installErrorHandling(app: FastifyInstance): void {
         .send({ error: error.error, message: error.message, ...error.extra });
     }
     const status = error.statusCode ?? 500;
+    // PostgreSQL refusing a value (SQLSTATE class 22: NUL in text, a date or number out of
+    // range) means a request value slipped past its validator: still the client's value, so a
+    // 400, but logged as an error so the missing check gets written (the fuzz suite looks for it).
+    const pg = status >= 500 ? postgresError(error) : undefined;
+    if (pg?.code.startsWith('22')) {
+      request.log.error({ err: { code: pg.code } }, 'request value refused by the database');
+      return sendError(reply, 400, 'invalid_value', 'A value in the request cannot be stored');
+    }
     if (status >= 500) {
       if (error.code === 'FST_ERR_RESPONSE_SERIALIZATION') {
         // Our answer broke its own route's schema: a bug here, never the client's. The issues

@@ -1,13 +1,13 @@
+import { isStorableText } from '@ghl-bridge/db';
 import { z } from 'zod';
 
 // Request field shapes shared by the staff API. PostgreSQL cannot store U+0000 in text, and
 // every string has a limit, so odd input is refused here with a 400 instead of failing later.
 
-const NUL_FREE = (value: string) => !value.includes('\u0000');
 const NUL_MESSAGE = 'must not contain NUL (U+0000) characters';
 
 /** Free text of at most `max` characters. */
-export const text = (max: number) => z.string().max(max).refine(NUL_FREE, NUL_MESSAGE);
+export const text = (max: number) => z.string().max(max).refine(isStorableText, NUL_MESSAGE);
 
 /** A GHL or RV3 identifier: 1-128 visible characters. */
 export const identifier = z

@@ -1,6 +1,13 @@
 import type { Config } from '@ghl-bridge/config';
 import type { Db } from '@ghl-bridge/db';
-import { enqueue, type Queues, sha256Hex, type WebhookSource, webhookJobId } from '@ghl-bridge/jobs';
+import {
+  enqueue,
+  type Queues,
+  sha256Hex,
+  type WebhookSource,
+  webhookJobId,
+  webhookTypeLabel,
+} from '@ghl-bridge/jobs';
 import type { Metrics } from '@ghl-bridge/observability';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -129,7 +136,11 @@ export const ghlWebhookRoute: FastifyPluginAsyncZod<GhlWebhookRouteOptions> = as
       request.log.error({ err: error, jobId }, 'webhook not stored; answering 429 so GHL retries');
       return notStored(reply, source);
     }
-    request.log.info({ jobId, type: event.type, scheme: delivery.scheme }, 'webhook stored');
+    // The type as a label from GHL's fixed list: the body's own text is not logged.
+    request.log.info(
+      { jobId, type: webhookTypeLabel(event.type), scheme: delivery.scheme },
+      'webhook stored',
+    );
     count(source, 'stored');
     return reply.code(200).send({ received: true as const, jobId });
   }

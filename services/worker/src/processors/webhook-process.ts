@@ -1,4 +1,6 @@
+import { describeError, postgresError } from '@ghl-bridge/db';
 import { webhookTypeLabel } from '@ghl-bridge/jobs';
+import { UnrecoverableError } from 'bullmq';
 import { sweepOutbox } from '../outbox/sweep-outbox.js';
 import {
   applyWebhookEvents,
@@ -9,6 +11,7 @@ import {
 import { checkWebhookSource } from '../webhooks/check-webhook-source.js';
 import { entityKeysOf } from '../webhooks/effects/index.js';
 import { WebhookBatcher } from '../webhooks/webhook-batcher.js';
+import { checkWorkflowCalendar } from '../webhooks/workflow-calendar.js';
 import type { Processor, WorkerDeps } from './types.js';
 
 // One batcher per set of worker deps, i.e. per worker process: every webhook job it runs
@@ -36,10 +39,16 @@ function batcherFor(deps: WorkerDeps): WebhookBatcher {
   return batcher;
 }
 
-export const processWebhook: Processor<'webhook.process'> = async ({ payload, deps, log }) => {
+/** A location id as logged: the body's own only when it looks like one (a signed body may hold anything). */
+const idForLog = (value: unknown) =>
+  typeof value === 'string' && /^[\x21-\x7e]{1,128}$/.test(value) ? value : '(not an id)';
+
+export const processWebhook: Processor<'webhook.process'> = async ({ payload, job, token, deps, log }) => {
   const type = webhookTypeLabel(payload.event.type);
   // First of all: an event its source may not drive is recorded as ignored and changes nothing.
-  const verdict = checkWebhookSource(payload.source, payload.event);
+  let verdict = checkWebhookSource(payload.source, payload.event);
+  if (verdict.ok && payload.source.kind === 'workflow')
+    verdict = await checkWorkflowCalendar(deps, job, token, payload.event);
   if (!verdict.ok) {
     const outcome = await recordIgnoredWebhook(deps.db, payload, verdict.reason);
     deps.metrics?.webhooks.applied.inc({ type, outcome });
@@ -49,16 +58,17 @@ export const processWebhook: Processor<'webhook.process'> = async ({ payload, de
   try {
     const outcome = await batcherFor(deps).apply(payload);
     deps.metrics?.webhooks.applied.inc({ type, outcome });
-    log.info(
-      { outcome, eventType: payload.event.type, locationId: payload.event.locationId },
-      'webhook applied',
-    );
+    log.info({ outcome, eventType: type, locationId: idForLog(payload.event.locationId) }, 'webhook applied');
     return { outcome };
   } catch (error) {
     // Recorded for operators, then rethrown so BullMQ retries with backoff.
     await recordWebhookFailure(deps.db, payload, error).catch((recordError: unknown) =>
       log.error({ err: recordError }, 'could not record webhook failure'),
     );
+    // PostgreSQL refusing the event's own values (a data exception: NUL, a date or number out
+    // of range) refuses them on every retry: it fails for good and stays replayable. A check or
+    // overlap constraint can depend on the row the event merges with, which may change: retried.
+    if (postgresError(error)?.code.startsWith('22')) throw new UnrecoverableError(describeError(error));
     throw error;
   }
 };

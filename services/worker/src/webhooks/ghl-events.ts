@@ -1,5 +1,5 @@
 import type { GhlAppointment, GhlDeletion } from '@ghl-bridge/citas';
-import type { GhlContactState } from '@ghl-bridge/db';
+import { type GhlContactState, isStorableInstant } from '@ghl-bridge/db';
 import { UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
 import { eventTime } from './effects/event-time.js';
@@ -13,23 +13,32 @@ const id = z.string().min(1).max(256);
 /** An id GHL may leave empty (`""`, as for an appointment no one is assigned to): absent. */
 const optionalId = z.string().max(256).nullish();
 const text = (max: number) => z.string().max(max).nullish();
-const instant = z.iso.datetime({ offset: true });
+// GHL's word, but PostgreSQL must store it: year 0000 would fail every retry of the batch.
+const instant = z.iso
+  .datetime({ offset: true })
+  .refine((v) => isStorableInstant(Date.parse(v)), 'must be a date from year 1 to 9999');
 
 const appointmentBody = z.looseObject({
   locationId: id,
   timestamp: z.string().max(64).optional(),
-  appointment: z.looseObject({
-    id,
-    calendarId: id,
-    contactId: optionalId,
-    title: text(2000),
-    appointmentStatus: text(64),
-    assignedUserId: optionalId,
-    notes: text(100_000),
-    startTime: instant,
-    endTime: instant,
-    dateUpdated: text(64),
-  }),
+  appointment: z
+    .looseObject({
+      id,
+      calendarId: id,
+      contactId: optionalId,
+      title: text(2000),
+      appointmentStatus: text(64),
+      assignedUserId: optionalId,
+      notes: text(100_000),
+      startTime: instant,
+      endTime: instant,
+      dateUpdated: text(64),
+    })
+    // Zero-length is GHL's own (its published example); ending before it starts is no appointment.
+    .refine((a) => Date.parse(a.endTime) >= Date.parse(a.startTime), {
+      message: 'endTime is before startTime',
+      path: ['endTime'],
+    }),
 });
 
 const contactBody = z.looseObject({

@@ -1,4 +1,10 @@
-import { activeCitasMeeting, blocksMeeting, type GhlCalendarRow, getLocationSettings } from '@ghl-bridge/db';
+import {
+  activeCitasMeeting,
+  blocksMeeting,
+  type GhlCalendarRow,
+  getLocationSettings,
+  isStorableInstant,
+} from '@ghl-bridge/db';
 import type { CalendarSummary, DiscoveryCache } from '@ghl-bridge/jobs';
 import { z } from 'zod';
 import { SECURITY } from '../../docs/openapi.js';
@@ -8,6 +14,7 @@ import { requireLocation } from '../../staff/api-key-auth.js';
 import { askWorker, type Discovery } from '../../staff/ask-worker.js';
 import { bookableSlots, type Claim } from '../../staff/bookable-slots.js';
 import type { StaffDeps } from '../../staff/cita-writes.js';
+import { identifier } from '../../staff/fields.js';
 import { locationCalendar } from '../../staff/location-calendar.js';
 import { isValidTimeZone } from '../../staff/zoned-time.js';
 
@@ -30,14 +37,17 @@ const flag = z
   .transform((v) => v === '1' || v === 'true');
 // A function, not one shared schema: the document generator loses a union used twice in one schema.
 const instant = () =>
-  z.union([
-    z
-      .string()
-      .regex(/^\d{10,}$/)
-      .transform(Number),
-    z.iso.datetime({ offset: true }).transform((v) => Date.parse(v)),
-    z.iso.date().transform((v) => Date.parse(`${v}T00:00:00Z`)),
-  ]);
+  z
+    .union([
+      z
+        .string()
+        .regex(/^\d{10,16}$/)
+        .transform(Number),
+      z.iso.datetime({ offset: true }).transform((v) => Date.parse(v)),
+      z.iso.date().transform((v) => Date.parse(`${v}T00:00:00Z`)),
+    ])
+    // Beyond these, a date is no calendar's: PostgreSQL could not compare it with the citas.
+    .refine(isStorableInstant, 'must be a date from year 1 to 9999');
 
 const calendarJson = z
   .object({
@@ -56,7 +66,7 @@ const listCalendarsSchema = {
   tags: ['Calendars'],
   security: SECURITY.staff,
   querystring: z.object({
-    location_id: z.string().min(1),
+    location_id: identifier,
     refresh: flag.describe('`1` or `true`: ask GHL again instead of the cache'),
   }),
   response: {
@@ -80,16 +90,17 @@ const freeSlotsSchema = {
   summary: "A calendar's bookable slots by day (cached briefly)",
   tags: ['Calendars'],
   security: SECURITY.staff,
-  params: z.object({ id: z.string().min(1) }),
+  params: z.object({ id: identifier }),
   querystring: z
     .object({
-      location_id: z.string().min(1),
+      location_id: identifier,
       start: instant().describe(
         'Epoch ms, an ISO instant or a date; the range is at most 31 days, as on GHL',
       ),
       end: instant(),
       timezone: z
         .string()
+        .max(100)
         .refine(isValidTimeZone, 'must be an IANA time zone')
         .optional()
         .describe("The zone slots are shown in; defaults to the location's"),

@@ -1,4 +1,10 @@
-import { citaStatus, citaSyncStatus, getLocationSettingsMany, listCitas } from '@ghl-bridge/db';
+import {
+  citaStatus,
+  citaSyncStatus,
+  getLocationSettingsMany,
+  isStorableInstant,
+  listCitas,
+} from '@ghl-bridge/db';
 import { z } from 'zod';
 import { SECURITY } from '../../docs/openapi.js';
 import { ApiError, errorResponses } from '../../http/errors.js';
@@ -97,7 +103,8 @@ export function encodeCursor(startAt: Date, id: string): string {
   return Buffer.from(JSON.stringify([startAt.toISOString(), id])).toString('base64url');
 }
 
-const cursorShape = z.tuple([z.iso.datetime(), z.uuid()]);
+// A cursor is decoded from client text: its instant must be one PostgreSQL can compare with.
+const cursorShape = z.tuple([z.iso.datetime().refine((v) => isStorableInstant(Date.parse(v))), z.uuid()]);
 
 export function decodeCursor(cursor: string): { startAt: Date; id: string } {
   try {
