@@ -50,6 +50,14 @@ export async function ghlFaults(perLocation = 100): Promise<SuiteReport> {
     const { secret } = await createApiKey(stack.database.db, { name: 'chaos', locationIds: LOCATIONS });
     const targets = LOCATIONS.map((locationId, i) => ({ locationId, calendarId: seeded.calendars[i] ?? '' }));
     const list = bookings(targets, perLocation, Date.now().toString(36));
+    // Staff bookings check their calendar against the location's calendars, as discovery last
+    // read them: a clinic picks its calendars through discovery before it books, so does this.
+    for (const { locationId } of targets) {
+      const listed = await fetch(`${stack.ingressUrl}/api/ghl/calendars/?location_id=${locationId}`, {
+        headers: { authorization: `Bearer ${secret}` },
+      });
+      if (!listed.ok) throw new Error(`calendar discovery for ${locationId} answered ${listed.status}`);
+    }
 
     await sandbox.admin.setFaults([
       { route: '*', errorRate: 0.3, status: 503 },

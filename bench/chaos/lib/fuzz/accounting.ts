@@ -33,6 +33,8 @@ export function accountFor(
   const newJobs = [...afterJobs.values()].filter((j) => !before.jobs.has(`${j.queue}/${j.id}`));
   const webhookRoute = (o: Outcome) => o.request.route.startsWith('POST /api/webhooks/ghl');
   const staffWrite = (o: Outcome) => /^(POST|PUT) \/api\/ghl\/citas/.test(o.request.route);
+  // Routes as Fastify registered them; some carry the trailing slash the README spells them with.
+  const isRoute = (o: Outcome, route: string) => o.request.route.replace(/\/$/, '') === route;
 
   // Jobs from requests that were refused before they could ask for anything.
   const strayJobs = newJobs.filter((job) => {
@@ -61,12 +63,12 @@ export function accountFor(
   const notStored = [...storedIds].filter((id) => !webhookJobs.has(id));
   const unasked = [...webhookJobs].filter((id) => !storedIds.has(id));
   const replayed = outcomes
-    .filter((o) => o.request.route === 'POST /admin/webhooks/replay' && isAccepted(o))
+    .filter((o) => isRoute(o, 'POST /admin/webhooks/replay') && isAccepted(o))
     .reduce((sum, o) => sum + Number(o.json?.replayed ?? 0), 0);
 
   const staffCreated = new Set(
     outcomes
-      .filter((o) => o.request.route === 'POST /api/ghl/citas' && isAccepted(o))
+      .filter((o) => isRoute(o, 'POST /api/ghl/citas') && isAccepted(o))
       .map((o) => String(o.json?.id ?? '')),
   );
   const staffTouched = new Set(

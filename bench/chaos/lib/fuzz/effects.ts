@@ -1,9 +1,11 @@
+import { QUEUE_NAMES } from '@ghl-bridge/jobs';
+import { createRedis, queuePrefix, type RedisSettings } from '@ghl-bridge/redis';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import type { Stack } from '../stack.js';
+import { CHAOS_PREFIX, type Stack } from '../stack.js';
 
 /** The queues a request can reach (maintenance runs on its own schedule). */
-const QUEUES = ['webhooks', 'citas', 'ghl-reads'] as const;
+// Every queue, maintenance and notifications included: a refused request must enqueue nothing anywhere.
+const QUEUES = QUEUE_NAMES;
 const STATES = [
   'completed',
   'failed',
@@ -53,7 +55,7 @@ export async function snapshot(stack: Stack): Promise<Snapshot> {
   const keys = new Set((await sql<{ key: string }[]>`select key from idempotency_keys`).map((r) => r.key));
   return {
     counts: counts as Snapshot['counts'],
-    jobs: await listJobs(stack.redis.url),
+    jobs: await listJobs(stack.redisSettings),
     citaIds,
     lastChangeSeq: last?.seq ?? 0,
     lastWebhookEventId: last?.event ?? 0,
@@ -62,12 +64,12 @@ export async function snapshot(stack: Stack): Promise<Snapshot> {
   };
 }
 
-async function listJobs(redisUrl: string): Promise<Map<string, JobInfo>> {
-  const connection = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+async function listJobs(redis: RedisSettings): Promise<Map<string, JobInfo>> {
+  const connection = createRedis(redis, 'command');
   const jobs = new Map<string, JobInfo>();
   try {
     for (const name of QUEUES) {
-      const queue = new Queue(name, { connection, prefix: '{chaos}' });
+      const queue = new Queue(name, { connection, prefix: queuePrefix(CHAOS_PREFIX, name) });
       for (const state of STATES) {
         for (const job of await queue.getJobs([state])) {
           if (!job?.id) continue;
@@ -94,7 +96,7 @@ async function listJobs(redisUrl: string): Promise<Map<string, JobInfo>> {
 
 /** Jobs still to run or running (retries waiting in `delayed` included): the run has not settled. */
 export async function pendingJobs(stack: Stack): Promise<JobInfo[]> {
-  const jobs = await listJobs(stack.redis.url);
+  const jobs = await listJobs(stack.redisSettings);
   // Scheduler jobs (`repeat:…`, the outbox sweep) wait in `delayed` for their next turn by design.
   return [...jobs.values()].filter(
     (j) => j.state !== 'completed' && j.state !== 'failed' && !j.id.startsWith('repeat:'),

@@ -31,7 +31,17 @@ export async function locationCalendar(
       { locationId, requestId: request.id },
       locationId,
       deps.now(),
-    );
+    ).catch((error: unknown) => {
+      // GHL (or the queue) could not say: the calendar cannot be checked right now, which is
+      // worth a retry, not a verdict on the request.
+      if (error instanceof ApiError && error.statusCode >= 500)
+        throw new ApiError(
+          503,
+          'calendar_unverified',
+          `GHL could not confirm the calendar right now (${error.message}); try again shortly`,
+        );
+      throw error;
+    });
     calendar = await findLocationCalendar(deps.db, locationId, calendarId);
   }
   if (!calendar && as === 'resource')

@@ -21,9 +21,11 @@ export const endpointGenerator: RouteGenerator = {
     const [idLabel, id] = prng.chance(0.7) ? hostilePathId(prng) : ['id.unknown', UNKNOWN_ID];
     const target = url.replace(':id', id);
     const base = { route, method, target, headers: auth.headers };
-    if (!auth.ok || method === 'GET') {
+    // A HEAD is the GET without its body: a read, whatever body came with it.
+    const read = method === 'GET' || method === 'HEAD';
+    if (!auth.ok || read) {
       const intent: FuzzRequest['intent'] = auth.ok ? 'valid' : 'hostile';
-      return method === 'GET'
+      return read
         ? { ...base, variant: auth.label || 'valid', intent }
         : jsonRequest({ ...base, variant: auth.label, intent }, {});
     }
