@@ -1,3 +1,4 @@
+import { runGhlJob } from '@ghl-bridge/ghl';
 import {
   isJobName,
   type JobName,
@@ -18,6 +19,8 @@ export interface WorkerOptions {
   concurrency: number;
   /** Per-queue exceptions to `concurrency` (the webhooks queue batches, and wants more). */
   queueConcurrency?: Partial<Record<QueueName, number>>;
+  /** The queues to take jobs from (default: every queue). */
+  drain?: readonly QueueName[];
   processors: Processors;
   deps: WorkerDeps;
 }
@@ -31,6 +34,7 @@ export function createWorkers({
   prefix,
   concurrency,
   queueConcurrency = {},
+  drain = QUEUE_NAMES,
   processors,
   deps,
 }: WorkerOptions): Worker[] {
@@ -39,20 +43,30 @@ export function createWorkers({
   );
   if (missing.length > 0) throw new Error(`no processor for job(s): ${missing.join(', ')}`);
 
-  return QUEUE_NAMES.filter((queue) => jobsOfQueue(queue).length > 0).map((queue) => {
-    const worker = new Worker(queue, (job, token) => dispatch(job, processors, deps, token), {
-      connection,
-      prefix: queuePrefix(prefix, queue),
-      concurrency: queueConcurrency[queue] ?? concurrency,
+  return drain
+    .filter((queue) => jobsOfQueue(queue).length > 0)
+    .map((queue) => {
+      const worker = new Worker(queue, (job, token) => dispatch(job, processors, deps, token), {
+        connection,
+        prefix: queuePrefix(prefix, queue),
+        concurrency: queueConcurrency[queue] ?? concurrency,
+      });
+      worker.on('error', (error) => deps.log.error({ err: error, queue }, 'worker error'));
+      worker.on('failed', (job, error) =>
+        deps.log.warn(
+          { err: error, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade },
+          'job failed',
+        ),
+      );
+      return worker;
     });
-    worker.on('error', (error) => deps.log.error({ err: error, queue }, 'worker error'));
-    worker.on('failed', (job, error) =>
-      deps.log.warn({ err: error, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade }, 'job failed'),
-    );
-    return worker;
-  });
 }
 
+/**
+ * Runs one job: its payload parsed by its schema, its processor called, and what the processor
+ * threw given its queue meaning once, for every job (runGhlJob: a rate limit waits without
+ * spending an attempt, a permanent GHL error fails for good, anything else retries).
+ */
 export async function dispatch(
   job: Job,
   processors: Processors,
@@ -74,14 +88,16 @@ export async function dispatch(
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
   try {
-    const result = await processor({ payload: parsed.data, job, token, deps, log });
-    deps.metrics?.jobs.duration.observe({ job: name, outcome: 'completed' }, seconds());
+    const result = await runGhlJob(job, token, () =>
+      processor({ payload: parsed.data, job, token, deps, log }),
+    );
+    deps.metrics.jobs.duration.observe({ job: name, outcome: 'completed' }, seconds());
     return result;
   } catch (error) {
     // Waiting for a rate budget is not a failure; anything else is, retried or not.
     const outcome = error instanceof DelayedError ? 'delayed' : 'failed';
-    deps.metrics?.jobs.duration.observe({ job: name, outcome }, seconds());
-    if (outcome === 'failed') deps.metrics?.jobs.failures.inc({ job: name });
+    deps.metrics.jobs.duration.observe({ job: name, outcome }, seconds());
+    if (outcome === 'failed') deps.metrics.jobs.failures.inc({ job: name });
     throw error;
   }
 }

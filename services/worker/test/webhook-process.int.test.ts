@@ -1,35 +1,31 @@
-import { randomBytes } from 'node:crypto';
+import type { Config } from '@ghl-bridge/config';
 import { webhookEvents } from '@ghl-bridge/db';
-import { closeQueues, createQueues, enqueue, webhookJobId } from '@ghl-bridge/jobs';
-import { createLogger, createMetrics } from '@ghl-bridge/observability';
-import { appointmentEvent, deleteKeys, test, webhookDelivery } from '@ghl-bridge/testing';
+import { enqueue, webhookJobId } from '@ghl-bridge/jobs';
+import { appointmentEvent, type TestDatabase, test, webhookDelivery } from '@ghl-bridge/testing';
 import { type Job, UnrecoverableError } from 'bullmq';
 import { eq } from 'drizzle-orm';
-import { Redis } from 'ioredis';
-import { afterAll, describe, expect, inject } from 'vitest';
-import { citaSyncNotConfigured } from '../src/citas/cita-sync.js';
-import { createWorkers, dispatch } from '../src/create-workers.js';
-import { processors, type WorkerDeps } from '../src/processors/index.js';
-import { applyWebhookEvent } from '../src/webhooks/apply-webhook-events.js';
+import type { Redis } from 'ioredis';
+import { describe, expect, onTestFinished } from 'vitest';
+import { createWorker, type WorkerOverrides } from '../src/create-worker.js';
+import { applyWebhookEvent, type WebhookEffects } from '../src/webhooks/apply-webhook-events.js';
 import { webhookEffects } from '../src/webhooks/effects/index.js';
 
-const log = createLogger({ name: 'test', level: 'silent' });
-// Producers the webhook processor never uses, but WorkerDeps carries for the outbox sweeper.
-const producer = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
-const idlePrefix = `{worker-test-idle-${randomBytes(4).toString('hex')}}`;
-const idleQueues = createQueues(producer, idlePrefix);
-afterAll(async () => {
-  await closeQueues(idleQueues);
-  await deleteKeys(producer, idlePrefix);
-  await producer.quit();
-});
-const deps = (db: WorkerDeps['db'], effects: WorkerDeps['webhookEffects'] = webhookEffects): WorkerDeps => ({
-  db,
-  log,
-  webhookEffects: effects,
-  citaSync: citaSyncNotConfigured,
-  queues: idleQueues,
-});
+interface Fixtures {
+  config: Config;
+  database: TestDatabase;
+  redis: Redis;
+}
+
+/** A worker on the test's database and prefix, closed after the test; by default it drains no queue. */
+async function startWorker({ config, database, redis }: Fixtures, overrides: WorkerOverrides = {}) {
+  const worker = await createWorker(config, { database, redis, drain: [], schedulers: false, ...overrides });
+  onTestFinished(() => worker.close());
+  return worker;
+}
+
+/** Runs one job as the worker does, with `webhookEffects` for what events change. */
+const runWith = async (fixtures: Fixtures, job: Job, webhookEffects?: WebhookEffects) =>
+  (await startWorker(fixtures, webhookEffects ? { webhookEffects } : {})).run(job);
 
 const delivery = (event: Record<string, unknown> = appointmentEvent()) => webhookDelivery(event);
 
@@ -37,48 +33,33 @@ const rowsFor = (db: Parameters<typeof applyWebhookEvent>[0], hash: string) =>
   db.select().from(webhookEvents).where(eq(webhookEvents.payloadHash, hash));
 
 describe('webhook.process', () => {
-  test('a worker drains the queue and marks the event processed', async ({
-    database,
-    redis,
-    queuePrefix,
-  }) => {
-    const queues = createQueues(redis, queuePrefix);
-    const workers = createWorkers({
-      connection: redis,
-      prefix: queuePrefix,
-      concurrency: 2,
-      processors,
-      deps: deps(database.db),
+  test('a worker drains the queue and marks the event processed', async ({ config, database, redis }) => {
+    const running = await startWorker({ config, database, redis }, { drain: ['webhooks'], concurrency: 2 });
+    const payload = delivery();
+    const job = await enqueue(running.deps.queues, 'webhook.process', payload, {
+      jobId: webhookJobId(payload.webhookId, payload.payloadHash),
     });
-    try {
-      const payload = delivery();
-      const job = await enqueue(queues, 'webhook.process', payload, {
-        jobId: webhookJobId(payload.webhookId, payload.payloadHash),
-      });
-      const [worker] = workers;
-      await new Promise<void>((resolve, reject) => {
-        worker?.on('completed', (done) => done.id === job.id && resolve());
-        worker?.on('failed', (failed, error) => failed?.id === job.id && reject(error));
-      });
-      const [row] = await rowsFor(database.db, payload.payloadHash);
-      expect(row).toMatchObject({
-        status: 'processed',
-        attempts: 1,
-        eventType: 'AppointmentCreate',
-        locationId: 'loc_test_1',
-      });
-      expect(row?.processedAt).toBeInstanceOf(Date);
-    } finally {
-      await Promise.all(workers.map((w) => w.close()));
-      await closeQueues(queues);
-    }
+    const [worker] = running.workers;
+    await new Promise<void>((resolve, reject) => {
+      worker?.on('completed', (done) => done.id === job.id && resolve());
+      worker?.on('failed', (failed, error) => failed?.id === job.id && reject(error));
+    });
+    const [row] = await rowsFor(database.db, payload.payloadHash);
+    expect(row).toMatchObject({
+      status: 'processed',
+      attempts: 1,
+      eventType: 'AppointmentCreate',
+      locationId: 'loc_test_1',
+    });
+    expect(row?.processedAt).toBeInstanceOf(Date);
   });
 
-  test('running the same job twice leaves one row and one effect', async ({ database }) => {
+  test('running the same job twice leaves one row and one effect', async ({ config, database, redis }) => {
     const payload = delivery();
     const job = { name: 'webhook.process', id: 'j1', data: payload, attemptsMade: 0 } as unknown as Job;
-    expect(await dispatch(job, processors, deps(database.db))).toEqual({ outcome: 'processed' });
-    expect(await dispatch(job, processors, deps(database.db))).toEqual({ outcome: 'duplicate' });
+    const worker = await startWorker({ config, database, redis });
+    expect(await worker.run(job)).toEqual({ outcome: 'processed' });
+    expect(await worker.run(job)).toEqual({ outcome: 'duplicate' });
     expect(await rowsFor(database.db, payload.payloadHash)).toHaveLength(1);
   });
 
@@ -122,7 +103,9 @@ describe('webhook.process', () => {
   });
 
   test('a failing effect is rolled back, recorded as failed with its error, and retried later', async ({
+    config,
     database,
+    redis,
   }) => {
     const payload = delivery();
     const job = { name: 'webhook.process', id: 'j2', data: payload, attemptsMade: 0 } as unknown as Job;
@@ -131,7 +114,7 @@ describe('webhook.process', () => {
       throw new Error('cita table locked');
     };
     await expect(
-      dispatch(job, processors, deps(database.db, { 'appointment.upsert': failing })),
+      runWith({ config, database, redis }, job, { 'appointment.upsert': failing }),
     ).rejects.toThrow('cita table locked');
     let [row] = await rowsFor(database.db, payload.payloadHash);
     expect(row).toMatchObject({ status: 'failed', attempts: 1, lastError: 'cita table locked' });
@@ -142,20 +125,20 @@ describe('webhook.process', () => {
         return 'processed' as const;
       },
     };
-    expect(await dispatch(job, processors, deps(database.db, counting))).toEqual({ outcome: 'processed' });
+    expect(await runWith({ config, database, redis }, job, counting)).toEqual({ outcome: 'processed' });
     [row] = await rowsFor(database.db, payload.payloadHash);
     expect(row).toMatchObject({ status: 'processed', attempts: 2, lastError: null });
     expect(effects).toBe(1);
   });
 
-  test('a payload that does not match its schema fails for good', async ({ database }) => {
+  test('a payload that does not match its schema fails for good', async ({ config, database, redis }) => {
     const job = {
       name: 'webhook.process',
       id: 'j3',
       data: { event: 'nope' },
       attemptsMade: 0,
     } as unknown as Job;
-    await expect(dispatch(job, processors, deps(database.db))).rejects.toBeInstanceOf(UnrecoverableError);
+    await expect(runWith({ config, database, redis }, job)).rejects.toBeInstanceOf(UnrecoverableError);
   });
 });
 
@@ -170,7 +153,9 @@ describe('webhook.process and the source rule', () => {
     }) as unknown as Job;
 
   test('a workflow event outside its secret is recorded as ignored and applies nothing', async ({
+    config,
     database,
+    redis,
   }) => {
     // Effects that fail the test if the rule lets anything through to them.
     const mustNotRun = Object.fromEntries(
@@ -181,13 +166,14 @@ describe('webhook.process and the source rule', () => {
         },
       ]),
     );
+    const worker = await startWorker({ config, database, redis }, { webhookEffects: mustNotRun });
     const otherLocation = appointmentEvent({ locationId: 'loc-b' });
     const uninstall = { type: 'UNINSTALL', locationId: 'loc-a', webhookId: `u-${Date.now()}` };
     for (const [event, id] of [
       [otherLocation, 'wf1'],
       [uninstall, 'wf2'],
     ] as const) {
-      expect(await dispatch(workflowJob(event, id), processors, deps(database.db, mustNotRun))).toEqual({
+      expect(await worker.run(workflowJob(event, id))).toEqual({
         outcome: 'ignored',
       });
       const [row] = await rowsFor(database.db, webhookDelivery(event).payloadHash);
@@ -195,18 +181,18 @@ describe('webhook.process and the source rule', () => {
       expect(row?.source).toEqual({ kind: 'workflow', locationId: 'loc-a', secretId });
     }
     // A repeat is a duplicate of the ignored row.
-    expect(
-      await dispatch(workflowJob(otherLocation, 'wf3'), processors, deps(database.db, mustNotRun)),
-    ).toEqual({
+    expect(await worker.run(workflowJob(otherLocation, 'wf3'))).toEqual({
       outcome: 'duplicate',
     });
   });
 
   test("a workflow event of its secret's location is applied, and its row keeps the source", async ({
+    config,
     database,
+    redis,
   }) => {
     const event = appointmentEvent({ locationId: 'loc-a' });
-    expect(await dispatch(workflowJob(event, 'wf4'), processors, deps(database.db))).toEqual({
+    expect(await runWith({ config, database, redis }, workflowJob(event, 'wf4'))).toEqual({
       outcome: 'processed',
     });
     const [row] = await rowsFor(database.db, webhookDelivery(event).payloadHash);
@@ -217,13 +203,16 @@ describe('webhook.process and the source rule', () => {
 
 describe('webhook metrics', () => {
   test('label the type from a fixed list: a type the sender made up counts as other', async ({
+    config,
     database,
+    redis,
   }) => {
-    const metrics = createMetrics();
+    const worker = await startWorker({ config, database, redis });
+    const { metrics } = worker;
     for (const [i, type] of ['Made-Up-1', 'Made-Up-2', 'AppointmentCreate'].entries()) {
       const event = { ...appointmentEvent({ locationId: 'loc-m' }), type };
       const job = { name: 'webhook.process', id: `m${i}`, data: webhookDelivery(event), attemptsMade: 0 };
-      await dispatch(job as unknown as Job, processors, { ...deps(database.db), metrics });
+      await worker.run(job as unknown as Job);
     }
     const text = await metrics.registry.getSingleMetricAsString('webhooks_applied_total');
     expect(text).toContain('webhooks_applied_total{type="other",outcome="ignored"} 2');

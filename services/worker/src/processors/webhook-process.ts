@@ -1,40 +1,7 @@
 import { webhookTypeLabel } from '@ghl-bridge/jobs';
-import { sweepOutbox } from '../outbox/sweep-outbox.js';
-import {
-  applyWebhookEvents,
-  dedupKeysOf,
-  recordIgnoredWebhook,
-  recordWebhookFailure,
-} from '../webhooks/apply-webhook-events.js';
+import { recordIgnoredWebhook, recordWebhookFailure } from '../webhooks/apply-webhook-events.js';
 import { checkWebhookSource } from '../webhooks/check-webhook-source.js';
-import { entityKeysOf } from '../webhooks/effects/index.js';
-import { WebhookBatcher } from '../webhooks/webhook-batcher.js';
-import type { Processor, WorkerDeps } from './types.js';
-
-// One batcher per set of worker deps, i.e. per worker process: every webhook job it runs
-// shares the batches (see WebhookBatcher).
-const batchers = new WeakMap<WorkerDeps, WebhookBatcher>();
-
-function batcherFor(deps: WorkerDeps): WebhookBatcher {
-  let batcher = batchers.get(deps);
-  if (!batcher) {
-    batcher = new WebhookBatcher({
-      applyBatch: (deliveries) =>
-        applyWebhookEvents(deps.db, deliveries, deps.webhookEffects, {
-          // Jobs the effects promised go to Redis now; a miss is the sweeper's to retry.
-          afterCommit: async (ids) => {
-            await sweepOutbox(deps.db, deps.queues, { ids, log: deps.log }).catch((error: unknown) =>
-              deps.log.warn({ err: error }, 'promised jobs left to the outbox sweeper'),
-            );
-          },
-        }),
-      keysOf: (delivery) => [...dedupKeysOf(delivery), ...entityKeysOf(delivery.event)],
-      onBatch: (size) => deps.metrics?.webhooks.batchSize.observe(size),
-    });
-    batchers.set(deps, batcher);
-  }
-  return batcher;
-}
+import type { Processor } from './types.js';
 
 export const processWebhook: Processor<'webhook.process'> = async ({ payload, deps, log }) => {
   const type = webhookTypeLabel(payload.event.type);
@@ -42,13 +9,13 @@ export const processWebhook: Processor<'webhook.process'> = async ({ payload, de
   const verdict = checkWebhookSource(payload.source, payload.event);
   if (!verdict.ok) {
     const outcome = await recordIgnoredWebhook(deps.db, payload, verdict.reason);
-    deps.metrics?.webhooks.applied.inc({ type, outcome });
+    deps.metrics.webhooks.applied.inc({ type, outcome });
     log.warn({ outcome, eventType: type, reason: verdict.reason }, 'webhook refused by its source rule');
     return { outcome };
   }
   try {
-    const outcome = await batcherFor(deps).apply(payload);
-    deps.metrics?.webhooks.applied.inc({ type, outcome });
+    const outcome = await deps.webhookBatcher.apply(payload);
+    deps.metrics.webhooks.applied.inc({ type, outcome });
     log.info(
       { outcome, eventType: payload.event.type, locationId: payload.event.locationId },
       'webhook applied',
