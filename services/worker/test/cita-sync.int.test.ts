@@ -1,7 +1,9 @@
 import type { Config } from '@ghl-bridge/config';
 import { type Cita, citaChanges, citas, type Db, insertCita, updateCita } from '@ghl-bridge/db';
+import { GhlPermanentError, GhlRateLimitedError } from '@ghl-bridge/ghl';
+import { citaSyncJobId, enqueue } from '@ghl-bridge/jobs';
 import { type TestDatabase, test } from '@ghl-bridge/testing';
-import { type Job, UnrecoverableError } from 'bullmq';
+import { type Job, UnrecoverableError, type Worker } from 'bullmq';
 import { eq } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import { describe, expect, onTestFinished } from 'vitest';
@@ -10,11 +12,14 @@ import { createWorker } from '../src/create-worker.js';
 
 let sequence = 0;
 
+interface Fixtures {
+  config: Config;
+  database: TestDatabase;
+  redis: Redis;
+}
+
 /** A worker that runs only the jobs a test hands it, with `citaSync` for its GHL calls. */
-async function syncWorker(
-  { config, database, redis }: { config: Config; database: TestDatabase; redis: Redis },
-  citaSync: CitaSync,
-) {
+async function syncWorker({ config, database, redis }: Fixtures, citaSync: CitaSync) {
   const worker = await createWorker(config, { database, redis, citaSync, drain: [], schedulers: false });
   onTestFinished(() => worker.close());
   return worker;
@@ -113,3 +118,77 @@ describe('cita.sync', () => {
     expect(await changesOf()).toEqual(['cita.sync_failed']);
   });
 });
+
+describe('cita.sync through its queue: GHL errors mapped by the dispatch', () => {
+  /** Enqueues the cita's sync as ingress does; resolves with the job once it completed or failed a run. */
+  async function syncThroughQueue(fixtures: Fixtures, cita: Cita, citaSync: CitaSync) {
+    const worker = await createWorker(fixtures.config, {
+      database: fixtures.database,
+      redis: fixtures.redis,
+      citaSync,
+      drain: ['citas'],
+      schedulers: false,
+    });
+    onTestFinished(() => worker.close());
+    const [citasWorker] = worker.workers;
+    const jobId = citaSyncJobId(cita.id, cita.version);
+    const finished = settled(citasWorker, jobId);
+    await enqueue(worker.deps.queues, 'cita.sync', { citaId: cita.id, version: cita.version }, { jobId });
+    await finished;
+    const job = await worker.deps.queues.citas.getJob(jobId);
+    if (!job) throw new Error('the job vanished');
+    return job;
+  }
+
+  const changeKinds = async (db: Db, citaId: string) =>
+    (await db.select().from(citaChanges).where(eq(citaChanges.citaId, citaId))).map((c) => c.kind);
+
+  test('a rate limit delays the job without spending an attempt or telling the cita', async ({
+    config,
+    database,
+    redis,
+  }) => {
+    const cita = await newCita(database.db);
+    let calls = 0;
+    const limitedOnce: CitaSync = async ({ cita: row }) => {
+      calls++;
+      if (calls === 1) throw new GhlRateLimitedError(row.locationId, 200, 'budget');
+      return { ghlAppointmentId: 'appt_after_wait' };
+    };
+    const job = await syncThroughQueue({ config, database, redis }, cita, limitedOnce);
+    expect(await job.getState()).toBe('completed');
+    // Started twice, one attempt spent: the run that completed (BullMQ counts completions too).
+    expect(job.attemptsStarted).toBe(2);
+    expect(job.attemptsMade).toBe(1);
+    const [row] = await database.db.select().from(citas).where(eq(citas.id, cita.id));
+    expect(row).toMatchObject({ syncStatus: 'synced', syncError: null });
+    expect(await changeKinds(database.db, cita.id)).not.toContain('cita.sync_failed');
+  });
+
+  test('a permanent GHL refusal fails the job for good at once, and the cita hears it', async ({
+    config,
+    database,
+    redis,
+  }) => {
+    const cita = await newCita(database.db);
+    const refused: CitaSync = async () => {
+      throw new GhlPermanentError(422, 'The slot you have selected is no longer available.');
+    };
+    const job = await syncThroughQueue({ config, database, redis }, cita, refused);
+    expect(await job.getState()).toBe('failed');
+    expect(job.attemptsMade).toBe(1);
+    expect(job.failedReason).toMatch(/^GHL answered 422: /);
+    const [row] = await database.db.select().from(citas).where(eq(citas.id, cita.id));
+    expect(row).toMatchObject({ syncStatus: 'failed', syncAttempts: 1 });
+    expect(await changeKinds(database.db, cita.id)).toEqual(['cita.sync_failed']);
+  });
+});
+
+/** Resolves when `worker` completes job `jobId` or fails an attempt of it (a wait for budget is neither). */
+function settled(worker: Worker | undefined, jobId: string): Promise<void> {
+  if (!worker) throw new Error('no worker for the citas queue');
+  return new Promise((resolve) => {
+    worker.on('completed', (job) => job.id === jobId && resolve());
+    worker.on('failed', (job) => job?.id === jobId && resolve());
+  });
+}
