@@ -13,7 +13,13 @@ export {
 export { GhlInstalls, type InstalledFromCode } from './install.js';
 export { accessTokenKey, budgetKeys, refreshLockKey } from './location-keys.js';
 export { OAuthApi } from './oauth-api.js';
-export { type RunGhlJobOptions, runGhlJob } from './queue/run-ghl-job.js';
+export {
+  isLastWord,
+  type QueueVerdict,
+  queueVerdict,
+  type RunGhlJobOptions,
+  runGhlJob,
+} from './queue/run-ghl-job.js';
 export type { GhlAppointmentWrite, GhlBlockedSlot, GhlCalendar, GhlCalendarEvent } from './schemas.js';
 export { type AccessGrant, TokenManager } from './tokens/token-manager.js';
 export { type StoredTokens, type TokenSet, TokenStore } from './tokens/token-store.js';

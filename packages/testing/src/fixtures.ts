@@ -7,11 +7,20 @@ import { deleteKeys } from './redis-keys.js';
 import { cloneTestDatabase, dropTestDatabase } from './test-database.js';
 import { generateWebhookKeys } from './webhook-signing.js';
 
-/** Environment for a test's Config: quiet logs, the file's database, the test's queue prefix. */
+/**
+ * Environment for a test's Config: quiet logs, no worker metrics port (tests run many workers at
+ * once), the file's database, the test's queue prefix.
+ */
 export function testEnv(
   overrides: Record<string, string | undefined> = {},
 ): Record<string, string | undefined> {
-  return { NODE_ENV: 'test', LOG_LEVEL: 'silent', REDIS_URL: inject('redisUrl'), ...overrides };
+  return {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    WORKER_METRICS_PORT: '0',
+    REDIS_URL: inject('redisUrl'),
+    ...overrides,
+  };
 }
 
 /**

@@ -1,9 +1,8 @@
 import { type Config, loadConfig } from '@ghl-bridge/config';
-import { createApiKey, webhookEvents } from '@ghl-bridge/db';
+import { createApiKey, type Db, webhookEvents } from '@ghl-bridge/db';
 import { QUEUE_NAMES } from '@ghl-bridge/jobs';
-import { createLogger } from '@ghl-bridge/observability';
 import { appointmentEvent, test, testEnv } from '@ghl-bridge/testing';
-import { dispatch, processors, webhookEffects } from '@ghl-bridge/worker';
+import { createWorker } from '@ghl-bridge/worker';
 import { eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
 import { runOpsCommand } from '../src/cli/ops-commands.js';
@@ -23,7 +22,7 @@ function adminConfig(
   );
 }
 
-async function failedEvent(db: Parameters<typeof dispatch>[2]['db']) {
+async function failedEvent(db: Db) {
   const event = appointmentEvent();
   const [row] = await db
     .insert(webhookEvents)
@@ -114,6 +113,7 @@ describe('operator surface', () => {
 
   test('a failed webhook event is replayed by id from the admin API and then applied', async ({
     database,
+    redis,
     queuePrefix,
   }) => {
     const { app, queues, close } = await startTestApp({ config: adminConfig(database, queuePrefix) });
@@ -130,14 +130,18 @@ describe('operator surface', () => {
       const [job] = await queues.webhooks.getJobs(['waiting']);
       if (!job) throw new Error('nothing enqueued');
       expect(job.data.source).toEqual({ kind: 'app' });
-      const deps = {
-        db: database.db,
-        log: createLogger({ name: 't', level: 'silent' }),
-        webhookEffects,
-        queues,
-        citaSync: async () => ({ ghlAppointmentId: 'x' }),
-      };
-      expect(await dispatch(job, processors, deps)).toEqual({ outcome: 'processed' });
+      // A worker that takes no job itself: the test hands it the replayed one.
+      const worker = await createWorker(adminConfig(database, queuePrefix), {
+        database,
+        redis,
+        drain: [],
+        schedulers: false,
+      });
+      try {
+        expect(await worker.run(job)).toEqual({ outcome: 'processed' });
+      } finally {
+        await worker.close();
+      }
       const [after] = await database.db.select().from(webhookEvents).where(eq(webhookEvents.id, row.id));
       expect(after).toMatchObject({ status: 'processed', attempts: 9, lastError: null });
 

@@ -1,16 +1,11 @@
 import type { Config } from '@ghl-bridge/config';
 import { createApiKey } from '@ghl-bridge/db';
-import { createGhl } from '@ghl-bridge/ghl';
 import { type RunningSandbox, startSandbox } from '@ghl-bridge/ghl-sandbox';
-import { DiscoveryCache } from '@ghl-bridge/jobs';
-import { createLogger, createMetrics } from '@ghl-bridge/observability';
 import { type SandboxLocation, sandboxLocation, type TestDatabase, test } from '@ghl-bridge/testing';
-import { createWorkers, processors, webhookEffects } from '@ghl-bridge/worker';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { startTestApp } from './test-app.js';
+import { startStack } from './full-stack.js';
 
-const log = createLogger({ name: 'test', level: 'silent' });
 let sandbox: RunningSandbox;
 let location: SandboxLocation;
 
@@ -30,42 +25,14 @@ async function stack(
     ghl: { ...config.ghl, apiBaseUrl: sandbox.url },
     discovery: { ...config.discovery, timeoutMs: 3000 },
   };
-  const ghl = createGhl({ config: cfg, db: database.db, redis, log, metrics: createMetrics().ghl });
-  await ghl.store.save(location.install);
-  const ingress = await startTestApp({ config: cfg });
-  const workers = withWorker
-    ? createWorkers({
-        connection: redis,
-        prefix: cfg.redis.queuePrefix,
-        concurrency: 5,
-        processors,
-        deps: {
-          db: database.db,
-          log,
-          webhookEffects,
-          queues: ingress.queues,
-          citaSync: async () => {
-            throw new Error('not used');
-          },
-          ghl: ghl.client,
-          discoveryCache: new DiscoveryCache(redis, cfg.redis.queuePrefix, cfg.discovery),
-        },
-      })
-    : [];
+  const s = await startStack(cfg, { database, redis }, { installs: [location.install], drain: withWorker });
   const { secret } = await createApiKey(database.db, {
     name: 'rv3',
     locationIds: [location.locationId, 'loc-not-installed'],
   });
   const get = (url: string) =>
-    ingress.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${secret}` } });
-  return {
-    get,
-    queues: ingress.queues,
-    async close() {
-      await Promise.all(workers.map((w) => w.close()));
-      await ingress.close();
-    },
-  };
+    s.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${secret}` } });
+  return { get, queues: s.queues, close: s.close };
 }
 
 describe('calendar discovery', () => {

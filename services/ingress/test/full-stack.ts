@@ -1,22 +1,67 @@
 import type { Config } from '@ghl-bridge/config';
 import { createApiKey, type Db, saveLocationSettings } from '@ghl-bridge/db';
-import { createGhl } from '@ghl-bridge/ghl';
+import type { TokenSet } from '@ghl-bridge/ghl';
 import { type RunningSandbox, startSandbox } from '@ghl-bridge/ghl-sandbox';
-import { DiscoveryCache, enqueueReconcile, queuePrefix } from '@ghl-bridge/jobs';
-import { createLogger, createMetrics } from '@ghl-bridge/observability';
+import { enqueueReconcile, queuePrefix } from '@ghl-bridge/jobs';
 import { type SandboxLocation, sandboxLocation, type TestDatabase } from '@ghl-bridge/testing';
-import { createGhlCitaSync, createWorkers, processors, webhookEffects } from '@ghl-bridge/worker';
+import { createWorker } from '@ghl-bridge/worker';
 import { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { startTestApp } from './test-app.js';
 
 const WEEK = { start: '00:00', end: '24:00' };
-const log = createLogger({ name: 'full-stack', level: 'silent' });
 
-export interface FullStackFixtures {
-  config: Config;
+export interface StackFixtures {
   database: TestDatabase;
   redis: Redis;
+}
+
+export interface StackOptions {
+  /** GHL installs stored before anything runs. */
+  installs?: TokenSet[];
+  /** False: a worker that drains no queue, so what ingress asks of one goes unanswered. */
+  drain?: boolean;
+  /** Jobs each queue runs at once (default 5). */
+  concurrency?: number;
+  /** The ingress clock. */
+  now?: () => number;
+}
+
+/**
+ * Ingress and a worker on every queue, each wired as its main.ts wires it (createIngress,
+ * createWorker), on the test's database, Redis and queue prefix. `config` says where GHL is.
+ */
+export async function startStack(
+  config: Config,
+  { database, redis }: StackFixtures,
+  { installs = [], drain = true, concurrency = 5, now }: StackOptions = {},
+) {
+  const worker = await createWorker(config, {
+    database,
+    redis,
+    concurrency,
+    // No reconciliation or retention behind the test's back: it counts GHL calls and jobs.
+    schedulers: false,
+    ...(drain ? {} : { drain: [] }),
+  });
+  try {
+    for (const install of installs) await worker.ghl.store.save(install);
+    const ingress = await startTestApp({ config, now });
+    return {
+      app: ingress.app,
+      queues: ingress.queues,
+      worker,
+      /** The worker's GHL client and token store. */
+      ghl: worker.ghl,
+      async close() {
+        await worker.close();
+        await ingress.close();
+      },
+    };
+  } catch (error) {
+    await worker.close();
+    throw error;
+  }
 }
 
 /**
@@ -24,7 +69,7 @@ export interface FullStackFixtures {
  * webhooks), a worker draining every queue against the sandbox, a staff API key for a sandbox
  * location open around the clock. What a new user runs with `npm start`, for end-to-end tests.
  */
-export async function startFullStack({ config, database, redis }: FullStackFixtures) {
+export async function startFullStack({ config, database, redis }: StackFixtures & { config: Config }) {
   const sandbox: RunningSandbox = await startSandbox({
     rateLimit: { max: 100_000 },
     webhook: { retrySpacingMs: 50 },
@@ -36,28 +81,9 @@ export async function startFullStack({ config, database, redis }: FullStackFixtu
     webhooks: { ...config.webhooks, ed25519PublicKey: sandbox.publicKeys.ed25519 },
     discovery: { ...config.discovery, timeoutMs: 5000 },
   };
-  const ghl = createGhl({ config: cfg, db: database.db, redis, log, metrics: createMetrics().ghl });
-  await ghl.store.save(location.install);
-  const ingress = await startTestApp({ config: cfg });
-  const address = await ingress.app.listen({ host: '127.0.0.1', port: 0 });
+  const stack = await startStack(cfg, { database, redis }, { installs: [location.install] });
+  const address = await stack.app.listen({ host: '127.0.0.1', port: 0 });
   await sandbox.admin.setWebhook({ url: `${address}/api/webhooks/ghl/` });
-  const workers = createWorkers({
-    connection: redis,
-    prefix: cfg.redis.queuePrefix,
-    concurrency: 5,
-    processors,
-    deps: {
-      db: database.db,
-      log,
-      webhookEffects,
-      queues: ingress.queues,
-      citaSync: createGhlCitaSync(ghl.client),
-      ghl: ghl.client,
-      ghlTokens: ghl.tokens,
-      schedules: cfg.schedules,
-      discoveryCache: new DiscoveryCache(redis, cfg.redis.queuePrefix, cfg.discovery),
-    },
-  });
   await saveLocationSettings(database.db, {
     locationId: location.locationId,
     timeZone: 'America/Lima',
@@ -86,23 +112,22 @@ export async function startFullStack({ config, database, redis }: FullStackFixtu
   return {
     sandbox,
     location,
-    ghl,
+    ghl: stack.ghl,
     db: database.db as Db,
-    queues: ingress.queues,
+    queues: stack.queues,
     /** A staff API call with the location's key. */
     api: (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
-      ingress.app.inject({ method, url, headers, ...(payload ? { payload } : {}) }),
+      stack.app.inject({ method, url, headers, ...(payload ? { payload } : {}) }),
     /** Every webhook the sandbox sent has been answered. */
     webhooksDelivered: () => sandbox.admin.webhooksIdle(10_000),
     /** One reconciliation of the location, as the scheduler or `reconcile now` queues it. */
     async reconcile() {
-      const job = await enqueueReconcile(ingress.queues, location.locationId);
+      const job = await enqueueReconcile(stack.queues, location.locationId);
       return job.waitUntilFinished(maintenanceEvents, 20_000);
     },
     async close() {
-      await Promise.all(workers.map((w) => w.close()));
+      await stack.close();
       await maintenanceEvents.close();
-      await ingress.close();
       await sandbox.close();
     },
   };

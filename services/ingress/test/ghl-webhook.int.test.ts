@@ -2,15 +2,8 @@ import { createServer, type Socket } from 'node:net';
 import { type Config, loadConfig } from '@ghl-bridge/config';
 import { webhookEvents } from '@ghl-bridge/db';
 import { sha256Hex } from '@ghl-bridge/jobs';
-import { createLogger } from '@ghl-bridge/observability';
 import { appointmentEvent, signWebhook, test, testEnv, type WebhookKeys } from '@ghl-bridge/testing';
-import {
-  citaSyncNotConfigured,
-  createWorkers,
-  dispatch,
-  processors,
-  webhookEffects,
-} from '@ghl-bridge/worker';
+import { createWorker } from '@ghl-bridge/worker';
 import { describe, expect } from 'vitest';
 import { closedPort, startTestApp } from './test-app.js';
 
@@ -34,26 +27,22 @@ describe('POST /api/webhooks/ghl/', () => {
       expect(second.json().jobId).toBe(first.json().jobId);
       expect(await queues.webhooks.count()).toBe(1);
 
-      const deps = {
-        db: database.db,
-        log: createLogger({ name: 'test', level: 'silent' }),
-        webhookEffects,
-        citaSync: citaSyncNotConfigured,
-        queues,
-      };
-      const workers = createWorkers({
-        connection: redis,
-        prefix: config.redis.queuePrefix,
+      const worker = await createWorker(config, {
+        database,
+        redis,
         concurrency: 1,
-        processors,
-        deps,
+        drain: ['webhooks'],
+        schedulers: false,
       });
-      const [worker] = workers;
-      await new Promise((resolve) => worker?.on('completed', resolve));
-      await Promise.all(workers.map((w) => w.close()));
-      const job = await queues.webhooks.getJob(first.json().jobId);
-      if (!job) throw new Error('job vanished');
-      expect(await dispatch(job, processors, deps)).toEqual({ outcome: 'duplicate' });
+      try {
+        const [webhooks] = worker.workers;
+        await new Promise((resolve) => webhooks?.on('completed', resolve));
+        const job = await queues.webhooks.getJob(first.json().jobId);
+        if (!job) throw new Error('job vanished');
+        expect(await worker.run(job)).toEqual({ outcome: 'duplicate' });
+      } finally {
+        await worker.close();
+      }
 
       const rows = await database.db.select().from(webhookEvents);
       expect(rows).toHaveLength(1);

@@ -6,19 +6,8 @@ import { changeStaffCita, createStaffCita, sequenceChanges } from '@ghl-bridge/c
 import type { Config } from '@ghl-bridge/config';
 import { type Cita, citaChanges, type Db, lockCita } from '@ghl-bridge/db';
 import type { Queues } from '@ghl-bridge/jobs';
-import { createLogger, createMetrics, type Metrics } from '@ghl-bridge/observability';
 import type { TestDatabase } from '@ghl-bridge/testing';
-import {
-  createDeliveryStore,
-  createWorkers,
-  type NotificationDeps,
-  type NotificationDispatcher,
-  postDelivery,
-  processors,
-  startNotificationDispatcher,
-  type WorkerDeps,
-  webhookEffects,
-} from '@ghl-bridge/worker';
+import { createWorker } from '@ghl-bridge/worker';
 import { asc, eq } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import { Webhook } from 'svix';
@@ -158,63 +147,38 @@ export interface NotificationWorkerOptions {
   database: TestDatabase;
   /** Blocking connection for the BullMQ worker (maxRetriesPerRequest null). */
   redis: Redis;
-  queues: Queues;
   retryScheduleMs?: number[];
   timeoutMs?: number;
   now?: () => number;
 }
 
 /**
- * The worker's notification side in process: the worker's queues with the real processors, and
- * the dispatcher (LISTEN + sweeps) on the test's database.
+ * The worker as deployed, in process, on the test's database: every queue's worker with the real
+ * processors (only `notifications` gets jobs in these tests) and the dispatcher (LISTEN + sweeps),
+ * with the retry schedule and timeouts scaled down.
  */
 export async function startNotificationWorker(options: NotificationWorkerOptions) {
-  const { config, database, redis, queues } = options;
-  const metrics: Metrics = createMetrics();
-  const log = createLogger({ name: 'notify-test', level: 'silent' });
-  const notifications: NotificationDeps = {
-    key: config.ghl.tokens.encryptionKey,
-    retryScheduleMs: options.retryScheduleMs ?? [100, 200, 400],
-    timeoutMs: options.timeoutMs ?? 2000,
-    post: postDelivery,
-    store: createDeliveryStore(database.db),
-    ...(options.now ? { now: options.now } : {}),
-  };
-  const deps: WorkerDeps = {
-    db: database.db,
-    log,
-    webhookEffects,
-    citaSync: async () => {
-      throw new Error('not used here');
+  const { config, database, redis } = options;
+  const worker = await createWorker(
+    {
+      ...config,
+      notifications: {
+        ...config.notifications,
+        retryScheduleMs: options.retryScheduleMs ?? [100, 200, 400],
+        timeoutMs: options.timeoutMs ?? 2000,
+        sweepMs: 500,
+      },
     },
-    queues,
-    metrics,
-    notifications,
-  };
-  // Every queue's worker, as deployed; only `notifications` gets jobs in these tests.
-  const workers = createWorkers({
-    connection: redis,
-    prefix: config.redis.queuePrefix,
-    concurrency: 20,
-    processors,
-    deps,
-  });
-  const dispatcher: NotificationDispatcher = await startNotificationDispatcher({
-    db: database.db,
-    sql: database.sql,
-    queues,
-    log,
-    sweepMs: 500,
-    idleMs: 5_000,
-  });
-  return {
-    metrics,
-    dispatcher,
-    async close() {
-      await dispatcher.stop();
-      await Promise.all(workers.map((w) => w.close()));
+    {
+      database,
+      redis,
+      concurrency: 20,
+      schedulers: false,
+      notificationIdleMs: 5_000,
+      ...(options.now ? { now: options.now } : {}),
     },
-  };
+  );
+  return { metrics: worker.metrics, dispatcher: worker.dispatcher, close: () => worker.close() };
 }
 
 const base = Date.UTC(2031, 0, 6, 14);

@@ -30,7 +30,6 @@ describe('an endpoint that fails', () => {
       config,
       database,
       redis,
-      queues,
       timeoutMs: 300,
       retryScheduleMs: [100, 150, 200, 300, 400, 400, 400, 400, 400, 400],
     });
@@ -101,7 +100,7 @@ describe('an endpoint that fails', () => {
     const loc = newLocation();
     const receiver = await new Receiver().listen();
     receiver.answer = () => 410;
-    const running = await startNotificationWorker({ config, database, redis, queues });
+    const running = await startNotificationWorker({ config, database, redis });
     try {
       const { endpoint } = await addEndpoint(endpointDeps(config, database.db, queues), {
         url: receiver.url,
@@ -165,7 +164,6 @@ describe('an endpoint that fails', () => {
       config,
       database,
       redis,
-      queues,
       retryScheduleMs: [50, 50],
     });
     try {

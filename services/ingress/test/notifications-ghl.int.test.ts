@@ -1,22 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '@ghl-bridge/config';
-import { createGhl } from '@ghl-bridge/ghl';
 import { type RunningSandbox, startSandbox } from '@ghl-bridge/ghl-sandbox';
 import { QUEUE_NAMES, type Queues } from '@ghl-bridge/jobs';
 import { addEndpoint } from '@ghl-bridge/notifications';
-import { createLogger, createMetrics } from '@ghl-bridge/observability';
 import { sandboxLocation, test, testEnv } from '@ghl-bridge/testing';
-import {
-  createDeliveryStore,
-  createWorkers,
-  postDelivery,
-  processors,
-  startNotificationDispatcher,
-  webhookEffects,
-} from '@ghl-bridge/worker';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { startStack } from './full-stack.js';
 import { changesOf, eventually, inOrderPerCita, Receiver, verifyWithSvix } from './notification-harness.js';
-import { startTestApp } from './test-app.js';
 
 let sandbox: RunningSandbox;
 beforeAll(async () => {
@@ -57,48 +47,19 @@ describe('GHL-side changes reach RV3', () => {
         QUEUE_PREFIX: queuePrefix,
         GHL_WEBHOOK_PUBLIC_KEY: sandbox.publicKeys.ed25519,
         GHL_API_BASE_URL: sandbox.url,
+        // The dispatcher's sweep, every second.
+        NOTIFICATION_SWEEP_SECONDS: '1',
       }),
     );
-    const log = createLogger({ name: 'ghl-side-test', level: 'silent' });
-    const metrics = createMetrics();
-    const ingress = await startTestApp({ config });
-    await ingress.app.listen({ host: '127.0.0.1', port: 0 });
-    const ingressPort = (ingress.app.server.address() as AddressInfo).port;
+    const stack = await startStack(
+      config,
+      { database, redis },
+      { installs: [location.install], concurrency: 10 },
+    );
+    await stack.app.listen({ host: '127.0.0.1', port: 0 });
+    const ingressPort = (stack.app.server.address() as AddressInfo).port;
     await sandbox.admin.setWebhook({ url: `http://127.0.0.1:${ingressPort}/api/webhooks/ghl/` });
-    const ghl = createGhl({ config, db: database.db, redis, log, metrics: metrics.ghl });
-    await ghl.store.save(location.install);
-    const { queues } = ingress;
-    const workers = createWorkers({
-      connection: redis,
-      prefix: queuePrefix,
-      concurrency: 10,
-      processors,
-      deps: {
-        db: database.db,
-        log,
-        webhookEffects,
-        citaSync: async () => {
-          throw new Error('no staff bookings here');
-        },
-        queues,
-        ghl: ghl.client,
-        metrics,
-        notifications: {
-          key: config.ghl.tokens.encryptionKey,
-          retryScheduleMs: config.notifications.retryScheduleMs,
-          timeoutMs: config.notifications.timeoutMs,
-          post: postDelivery,
-          store: createDeliveryStore(database.db),
-        },
-      },
-    });
-    const dispatcher = await startNotificationDispatcher({
-      db: database.db,
-      sql: database.sql,
-      queues,
-      log,
-      sweepMs: 1000,
-    });
+    const { queues } = stack;
     const receiver = await new Receiver().listen();
     try {
       const { secret } = await addEndpoint(
@@ -155,9 +116,7 @@ describe('GHL-side changes reach RV3', () => {
         deleted_at: expect.any(String),
       });
     } finally {
-      await dispatcher.stop();
-      await Promise.all(workers.map((w) => w.close()));
-      await ingress.close();
+      await stack.close();
       await receiver.shut();
       await sandbox.admin.setWebhook({ url: '' });
     }

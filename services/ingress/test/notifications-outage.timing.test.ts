@@ -36,7 +36,6 @@ describe('an endpoint that fails for a while', () => {
       config,
       database,
       redis,
-      queues,
       retryScheduleMs: SCHEDULE_MS,
     });
     try {

@@ -26,7 +26,7 @@ describe('outbound webhooks to RV3', () => {
     const [one, two, other] = [newLocation(), newLocation(), newLocation()];
     const all = await new Receiver().listen();
     const updatesOnly = await new Receiver().listen();
-    const running = await startNotificationWorker({ config, database, redis, queues });
+    const running = await startNotificationWorker({ config, database, redis });
     try {
       const deps = endpointDeps(config, database.db, queues);
       const a = await addEndpoint(deps, { url: all.url, locations: [one] });
@@ -100,7 +100,7 @@ describe('outbound webhooks to RV3', () => {
     const queues = createQueues(redis, config.redis.queuePrefix);
     const loc = newLocation();
     const receiver = await new Receiver().listen();
-    const running = await startNotificationWorker({ config, database, redis, queues });
+    const running = await startNotificationWorker({ config, database, redis });
     try {
       const deps = endpointDeps(config, database.db, queues);
       const { endpoint, secret: first } = await addEndpoint(deps, { url: receiver.url, locations: [loc] });

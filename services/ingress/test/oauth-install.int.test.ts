@@ -1,16 +1,13 @@
 import { type Config, loadConfig } from '@ghl-bridge/config';
-import type { Db } from '@ghl-bridge/db';
-import { accessTokenKey, createGhl } from '@ghl-bridge/ghl';
+import { accessTokenKey } from '@ghl-bridge/ghl';
 import { type RunningSandbox, startSandbox } from '@ghl-bridge/ghl-sandbox';
 import { enqueue } from '@ghl-bridge/jobs';
-import { createLogger, createMetrics } from '@ghl-bridge/observability';
-import { test, testEnv, webhookDelivery } from '@ghl-bridge/testing';
-import { createWorkers, processors, webhookEffects } from '@ghl-bridge/worker';
+import { type TestDatabase, test, testEnv, webhookDelivery } from '@ghl-bridge/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { startStack } from './full-stack.js';
 import { startTestApp } from './test-app.js';
 
-const log = createLogger({ name: 'test', level: 'silent' });
 const REDIRECT = 'https://bridge.example.com/oauth/callback';
 let sandbox: RunningSandbox;
 beforeAll(async () => {
@@ -40,38 +37,12 @@ function installConfig(
 
 /** Ingress and a worker on every queue, wired as deployed, against the sandbox. */
 async function installStack(
-  { database, redis, queuePrefix }: { database: { url: string; db: Db }; redis: Redis; queuePrefix: string },
+  { database, redis, queuePrefix }: { database: TestDatabase; redis: Redis; queuePrefix: string },
   options: { env?: Record<string, string>; now?: () => number } = {},
 ) {
   const config = installConfig(database, queuePrefix, options.env);
-  const ghl = createGhl({ config, db: database.db, redis, log, metrics: createMetrics().ghl });
-  const ingress = await startTestApp({ config, now: options.now });
-  const workers = createWorkers({
-    connection: redis,
-    prefix: queuePrefix,
-    concurrency: 4,
-    processors,
-    deps: {
-      db: database.db,
-      log,
-      webhookEffects,
-      queues: ingress.queues,
-      citaSync: async () => {
-        throw new Error('not used');
-      },
-      ghl: ghl.client,
-      ghlTokens: ghl.tokens,
-      oauthExchange: {
-        redis,
-        prefix: queuePrefix,
-        key: config.ghl.tokens.encryptionKey,
-        installs: ghl.installs,
-        redirectUri: REDIRECT,
-        appId: config.ghl.appId,
-      },
-    },
-  });
-  const { app } = ingress;
+  const stack = await startStack(config, { database, redis }, { concurrency: 4, now: options.now });
+  const { app } = stack;
 
   /** The browser's way: our install link (state + cookie), GHL's consent page, back to the callback. */
   async function browserInstall(consent: Record<string, string>) {
@@ -93,18 +64,7 @@ async function installStack(
       ...(nonce ? { cookies: { ghlb_oauth_nonce: nonce } } : {}),
     });
 
-  return {
-    app,
-    ghl,
-    config,
-    queues: ingress.queues,
-    browserInstall,
-    callback,
-    async close() {
-      await Promise.all(workers.map((w) => w.close()));
-      await ingress.close();
-    },
-  };
+  return { app, ghl: stack.ghl, config, queues: stack.queues, browserInstall, callback, close: stack.close };
 }
 
 async function seedLocations(count: number) {

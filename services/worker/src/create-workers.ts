@@ -1,4 +1,5 @@
 import { describeError } from '@ghl-bridge/db';
+import { runGhlJob } from '@ghl-bridge/ghl';
 import {
   isJobName,
   type JobName,
@@ -19,6 +20,8 @@ export interface WorkerOptions {
   concurrency: number;
   /** Per-queue exceptions to `concurrency` (the webhooks queue batches, and wants more). */
   queueConcurrency?: Partial<Record<QueueName, number>>;
+  /** The queues to take jobs from (default: every queue). */
+  drain?: readonly QueueName[];
   processors: Processors;
   deps: WorkerDeps;
 }
@@ -32,6 +35,7 @@ export function createWorkers({
   prefix,
   concurrency,
   queueConcurrency = {},
+  drain = QUEUE_NAMES,
   processors,
   deps,
 }: WorkerOptions): Worker[] {
@@ -40,33 +44,34 @@ export function createWorkers({
   );
   if (missing.length > 0) throw new Error(`no processor for job(s): ${missing.join(', ')}`);
 
-  return QUEUE_NAMES.filter((queue) => jobsOfQueue(queue).length > 0).map((queue) => {
-    const worker = new Worker(queue, (job, token) => dispatch(job, processors, deps, token), {
-      connection,
-      prefix: queuePrefix(prefix, queue),
-      concurrency: queueConcurrency[queue] ?? concurrency,
+  return drain
+    .filter((queue) => jobsOfQueue(queue).length > 0)
+    .map((queue) => {
+      const worker = new Worker(queue, (job, token) => dispatch(job, processors, deps, token), {
+        connection,
+        prefix: queuePrefix(prefix, queue),
+        concurrency: queueConcurrency[queue] ?? concurrency,
+      });
+      worker.on('error', (error) => deps.log.error({ err: error, queue }, 'worker error'));
+      worker.on('failed', (job, error) =>
+        deps.log.warn(
+          { err: error, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade },
+          'job failed',
+        ),
+      );
+      return worker;
     });
-    worker.on('error', (error) => deps.log.error({ err: error, queue }, 'worker error'));
-    worker.on('failed', (job, error) =>
-      deps.log.warn({ err: error, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade }, 'job failed'),
-    );
-    return worker;
-  });
 }
 
 /**
+ * Runs one job: its payload parsed by its schema, its processor called, and what the processor
+ * threw given its queue meaning once, for every job (runGhlJob: a rate limit waits without
+ * spending an attempt, a permanent GHL error fails for good, anything else retries).
+ *
  * BullMQ keeps a failed job's message in Redis (and Bull Board shows it). A database error's
  * message from drizzle holds the query and its bound values (patient names, webhook bodies),
  * so it is replaced by PostgreSQL's own reason; the original stays the cause, for the log.
  */
-function withoutQueryData(error: unknown): unknown {
-  const carriesData =
-    error instanceof Error &&
-    !(error instanceof UnrecoverableError) &&
-    ('params' in error || 'query' in error);
-  return carriesData ? new Error(describeError(error), { cause: error }) : error;
-}
-
 export async function dispatch(
   job: Job,
   processors: Processors,
@@ -88,14 +93,24 @@ export async function dispatch(
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
   try {
-    const result = await processor({ payload: parsed.data, job, token, deps, log });
-    deps.metrics?.jobs.duration.observe({ job: name, outcome: 'completed' }, seconds());
+    const result = await runGhlJob(job, token, () =>
+      processor({ payload: parsed.data, job, token, deps, log }),
+    );
+    deps.metrics.jobs.duration.observe({ job: name, outcome: 'completed' }, seconds());
     return result;
   } catch (error) {
     // Waiting for a rate budget is not a failure; anything else is, retried or not.
     const outcome = error instanceof DelayedError ? 'delayed' : 'failed';
-    deps.metrics?.jobs.duration.observe({ job: name, outcome }, seconds());
-    if (outcome === 'failed') deps.metrics?.jobs.failures.inc({ job: name });
+    deps.metrics.jobs.duration.observe({ job: name, outcome }, seconds());
+    if (outcome === 'failed') deps.metrics.jobs.failures.inc({ job: name });
     throw withoutQueryData(error);
   }
+}
+
+function withoutQueryData(error: unknown): unknown {
+  const carriesData =
+    error instanceof Error &&
+    !(error instanceof UnrecoverableError) &&
+    ('params' in error || 'query' in error);
+  return carriesData ? new Error(describeError(error), { cause: error }) : error;
 }

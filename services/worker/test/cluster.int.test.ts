@@ -1,9 +1,8 @@
 import type { Config } from '@ghl-bridge/config';
 import { webhookEvents } from '@ghl-bridge/db';
-import { accessTokenKey, budgetKeys, createGhl } from '@ghl-bridge/ghl';
+import { accessTokenKey, budgetKeys } from '@ghl-bridge/ghl';
 import { type RunningSandbox, startSandbox } from '@ghl-bridge/ghl-sandbox';
-import { closeQueues, createQueues, DiscoveryCache, enqueue, webhookJobId } from '@ghl-bridge/jobs';
-import { createLogger, createMetrics } from '@ghl-bridge/observability';
+import { enqueue, webhookJobId } from '@ghl-bridge/jobs';
 import { createRedis, type RedisClient } from '@ghl-bridge/redis';
 import {
   appointmentEvent,
@@ -16,10 +15,7 @@ import {
 import type { Job, Worker } from 'bullmq';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { citaSyncNotConfigured } from '../src/citas/cita-sync.js';
-import { createWorkers } from '../src/create-workers.js';
-import { processors } from '../src/processors/index.js';
-import { webhookEffects } from '../src/webhooks/effects/index.js';
+import { createWorker } from '../src/create-worker.js';
 
 // The default run's one test on a real Redis Cluster (3 masters on loopback ports, started from
 // the installed redis-server): a webhook and a budgeted GHL read, each through its queue, with
@@ -29,7 +25,6 @@ const unavailable = redisClusterUnavailable();
 // biome-ignore lint/suspicious/noConsole: a skip must say why where the test output is read
 if (unavailable) console.warn(`cluster.int.test.ts skipped: ${unavailable}`);
 
-const log = createLogger({ name: 'cluster-test', level: 'silent' });
 let cluster: LocalRedisCluster;
 let sandbox: RunningSandbox;
 let redis: RedisClient;
@@ -61,28 +56,13 @@ describe.skipIf(unavailable !== undefined)(
           clientSecret: sandbox.clientSecret,
         },
       };
-      const ghl = createGhl({ config: cfg, db: database.db, redis, log, metrics: createMetrics().ghl });
-      const location = await sandboxLocation(sandbox);
-      // Expired: the first call refreshes it, under the refresh lock, and caches the new token.
-      await ghl.store.save({ ...location.install, expiresAt: new Date(Date.now() - 60_000) });
-      const queues = createQueues(redis, queuePrefix);
-      const discoveryCache = new DiscoveryCache(redis, queuePrefix, cfg.discovery);
-      const workers = createWorkers({
-        connection: redis,
-        prefix: queuePrefix,
-        concurrency: 4,
-        processors,
-        deps: {
-          db: database.db,
-          log,
-          webhookEffects,
-          citaSync: citaSyncNotConfigured,
-          queues,
-          ghl: ghl.client,
-          discoveryCache,
-        },
-      });
+      const worker = await createWorker(cfg, { database, redis, concurrency: 4, schedulers: false });
+      const { workers } = worker;
+      const { queues, discoveryCache } = worker.deps;
       try {
+        const location = await sandboxLocation(sandbox);
+        // Expired: the first call refreshes it, under the refresh lock, and caches the new token.
+        await worker.ghl.store.save({ ...location.install, expiresAt: new Date(Date.now() - 60_000) });
         const payload = webhookDelivery(appointmentEvent());
         const jobId = webhookJobId(payload.webhookId, payload.payloadHash);
         const webhookDone = completion(workers, 'webhooks', jobId);
@@ -113,8 +93,7 @@ describe.skipIf(unavailable !== undefined)(
         );
         expect(new Set(shards).size).toBe(3);
       } finally {
-        await Promise.all(workers.map((worker) => worker.close()));
-        await closeQueues(queues);
+        await worker.close();
       }
     });
   },

@@ -1,35 +1,33 @@
-import { randomBytes } from 'node:crypto';
+import type { Config } from '@ghl-bridge/config';
 import { saveCalendars, webhookEvents } from '@ghl-bridge/db';
-import { closeQueues, createQueues, enqueue, webhookJobId } from '@ghl-bridge/jobs';
-import { createLogger, createMetrics } from '@ghl-bridge/observability';
-import { appointmentEvent, deleteKeys, test, webhookDelivery } from '@ghl-bridge/testing';
+import { enqueue, webhookJobId } from '@ghl-bridge/jobs';
+import { appointmentEvent, type TestDatabase, test, webhookDelivery } from '@ghl-bridge/testing';
 import { type Job, UnrecoverableError } from 'bullmq';
 import { eq, sql } from 'drizzle-orm';
-import { Redis } from 'ioredis';
-import { afterAll, describe, expect, inject } from 'vitest';
-import { citaSyncNotConfigured } from '../src/citas/cita-sync.js';
-import { createWorkers, dispatch } from '../src/create-workers.js';
+import type { Redis } from 'ioredis';
+import { describe, expect, onTestFinished } from 'vitest';
+import { createWorker, type WorkerOverrides } from '../src/create-worker.js';
+import { dispatch } from '../src/create-workers.js';
 import { processors, type WorkerDeps } from '../src/processors/index.js';
-import { applyWebhookEvent } from '../src/webhooks/apply-webhook-events.js';
+import { applyWebhookEvent, type WebhookEffects } from '../src/webhooks/apply-webhook-events.js';
 import { webhookEffects } from '../src/webhooks/effects/index.js';
 
-const log = createLogger({ name: 'test', level: 'silent' });
-// Producers the webhook processor never uses, but WorkerDeps carries for the outbox sweeper.
-const producer = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
-const idlePrefix = `{worker-test-idle-${randomBytes(4).toString('hex')}}`;
-const idleQueues = createQueues(producer, idlePrefix);
-afterAll(async () => {
-  await closeQueues(idleQueues);
-  await deleteKeys(producer, idlePrefix);
-  await producer.quit();
-});
-const deps = (db: WorkerDeps['db'], effects: WorkerDeps['webhookEffects'] = webhookEffects): WorkerDeps => ({
-  db,
-  log,
-  webhookEffects: effects,
-  citaSync: citaSyncNotConfigured,
-  queues: idleQueues,
-});
+interface Fixtures {
+  config: Config;
+  database: TestDatabase;
+  redis: Redis;
+}
+
+/** A worker on the test's database and prefix, closed after the test; by default it drains no queue. */
+async function startWorker({ config, database, redis }: Fixtures, overrides: WorkerOverrides = {}) {
+  const worker = await createWorker(config, { database, redis, drain: [], schedulers: false, ...overrides });
+  onTestFinished(() => worker.close());
+  return worker;
+}
+
+/** Runs one job as the worker does, with `webhookEffects` for what events change. */
+const runWith = async (fixtures: Fixtures, job: Job, webhookEffects?: WebhookEffects) =>
+  (await startWorker(fixtures, webhookEffects ? { webhookEffects } : {})).run(job);
 
 const delivery = (event: Record<string, unknown> = appointmentEvent()) => webhookDelivery(event);
 
@@ -37,48 +35,33 @@ const rowsFor = (db: Parameters<typeof applyWebhookEvent>[0], hash: string) =>
   db.select().from(webhookEvents).where(eq(webhookEvents.payloadHash, hash));
 
 describe('webhook.process', () => {
-  test('a worker drains the queue and marks the event processed', async ({
-    database,
-    redis,
-    queuePrefix,
-  }) => {
-    const queues = createQueues(redis, queuePrefix);
-    const workers = createWorkers({
-      connection: redis,
-      prefix: queuePrefix,
-      concurrency: 2,
-      processors,
-      deps: deps(database.db),
+  test('a worker drains the queue and marks the event processed', async ({ config, database, redis }) => {
+    const running = await startWorker({ config, database, redis }, { drain: ['webhooks'], concurrency: 2 });
+    const payload = delivery();
+    const job = await enqueue(running.deps.queues, 'webhook.process', payload, {
+      jobId: webhookJobId(payload.webhookId, payload.payloadHash),
     });
-    try {
-      const payload = delivery();
-      const job = await enqueue(queues, 'webhook.process', payload, {
-        jobId: webhookJobId(payload.webhookId, payload.payloadHash),
-      });
-      const [worker] = workers;
-      await new Promise<void>((resolve, reject) => {
-        worker?.on('completed', (done) => done.id === job.id && resolve());
-        worker?.on('failed', (failed, error) => failed?.id === job.id && reject(error));
-      });
-      const [row] = await rowsFor(database.db, payload.payloadHash);
-      expect(row).toMatchObject({
-        status: 'processed',
-        attempts: 1,
-        eventType: 'AppointmentCreate',
-        locationId: 'loc_test_1',
-      });
-      expect(row?.processedAt).toBeInstanceOf(Date);
-    } finally {
-      await Promise.all(workers.map((w) => w.close()));
-      await closeQueues(queues);
-    }
+    const [worker] = running.workers;
+    await new Promise<void>((resolve, reject) => {
+      worker?.on('completed', (done) => done.id === job.id && resolve());
+      worker?.on('failed', (failed, error) => failed?.id === job.id && reject(error));
+    });
+    const [row] = await rowsFor(database.db, payload.payloadHash);
+    expect(row).toMatchObject({
+      status: 'processed',
+      attempts: 1,
+      eventType: 'AppointmentCreate',
+      locationId: 'loc_test_1',
+    });
+    expect(row?.processedAt).toBeInstanceOf(Date);
   });
 
-  test('running the same job twice leaves one row and one effect', async ({ database }) => {
+  test('running the same job twice leaves one row and one effect', async ({ config, database, redis }) => {
     const payload = delivery();
     const job = { name: 'webhook.process', id: 'j1', data: payload, attemptsMade: 0 } as unknown as Job;
-    expect(await dispatch(job, processors, deps(database.db))).toEqual({ outcome: 'processed' });
-    expect(await dispatch(job, processors, deps(database.db))).toEqual({ outcome: 'duplicate' });
+    const worker = await startWorker({ config, database, redis });
+    expect(await worker.run(job)).toEqual({ outcome: 'processed' });
+    expect(await worker.run(job)).toEqual({ outcome: 'duplicate' });
     expect(await rowsFor(database.db, payload.payloadHash)).toHaveLength(1);
   });
 
@@ -122,7 +105,9 @@ describe('webhook.process', () => {
   });
 
   test('a failing effect is rolled back, recorded as failed with its error, and retried later', async ({
+    config,
     database,
+    redis,
   }) => {
     const payload = delivery();
     const job = { name: 'webhook.process', id: 'j2', data: payload, attemptsMade: 0 } as unknown as Job;
@@ -131,7 +116,7 @@ describe('webhook.process', () => {
       throw new Error('cita table locked');
     };
     await expect(
-      dispatch(job, processors, deps(database.db, { 'appointment.upsert': failing })),
+      runWith({ config, database, redis }, job, { 'appointment.upsert': failing }),
     ).rejects.toThrow('cita table locked');
     let [row] = await rowsFor(database.db, payload.payloadHash);
     expect(row).toMatchObject({ status: 'failed', attempts: 1, lastError: 'cita table locked' });
@@ -142,20 +127,20 @@ describe('webhook.process', () => {
         return 'processed' as const;
       },
     };
-    expect(await dispatch(job, processors, deps(database.db, counting))).toEqual({ outcome: 'processed' });
+    expect(await runWith({ config, database, redis }, job, counting)).toEqual({ outcome: 'processed' });
     [row] = await rowsFor(database.db, payload.payloadHash);
     expect(row).toMatchObject({ status: 'processed', attempts: 2, lastError: null });
     expect(effects).toBe(1);
   });
 
-  test('a payload that does not match its schema fails for good', async ({ database }) => {
+  test('a payload that does not match its schema fails for good', async ({ config, database, redis }) => {
     const job = {
       name: 'webhook.process',
       id: 'j3',
       data: { event: 'nope' },
       attemptsMade: 0,
     } as unknown as Job;
-    await expect(dispatch(job, processors, deps(database.db))).rejects.toBeInstanceOf(UnrecoverableError);
+    await expect(runWith({ config, database, redis }, job)).rejects.toBeInstanceOf(UnrecoverableError);
   });
 });
 
@@ -170,7 +155,9 @@ describe('webhook.process and the source rule', () => {
     }) as unknown as Job;
 
   test('a workflow event outside its secret is recorded as ignored and applies nothing', async ({
+    config,
     database,
+    redis,
   }) => {
     // Effects that fail the test if the rule lets anything through to them.
     const mustNotRun = Object.fromEntries(
@@ -181,13 +168,14 @@ describe('webhook.process and the source rule', () => {
         },
       ]),
     );
+    const worker = await startWorker({ config, database, redis }, { webhookEffects: mustNotRun });
     const otherLocation = appointmentEvent({ locationId: 'loc-b' });
     const uninstall = { type: 'UNINSTALL', locationId: 'loc-a', webhookId: `u-${Date.now()}` };
     for (const [event, id] of [
       [otherLocation, 'wf1'],
       [uninstall, 'wf2'],
     ] as const) {
-      expect(await dispatch(workflowJob(event, id), processors, deps(database.db, mustNotRun))).toEqual({
+      expect(await worker.run(workflowJob(event, id))).toEqual({
         outcome: 'ignored',
       });
       const [row] = await rowsFor(database.db, webhookDelivery(event).payloadHash);
@@ -195,31 +183,20 @@ describe('webhook.process and the source rule', () => {
       expect(row?.source).toEqual({ kind: 'workflow', locationId: 'loc-a', secretId });
     }
     // A repeat is a duplicate of the ignored row.
-    expect(
-      await dispatch(workflowJob(otherLocation, 'wf3'), processors, deps(database.db, mustNotRun)),
-    ).toEqual({
+    expect(await worker.run(workflowJob(otherLocation, 'wf3'))).toEqual({
       outcome: 'duplicate',
     });
   });
 
-  const calendarOf = (id: string, locationId: string) => ({
-    id,
-    locationId,
-    name: id,
-    description: null,
-    timeZone: null,
-    isActive: true,
-    teamMemberIds: [],
-    slotMinutes: 30,
-  });
-
   test("a workflow event of its secret's location is applied, and its row keeps the source", async ({
+    config,
     database,
+    redis,
   }) => {
     await saveCalendars(database.db, [calendarOf('cal-wf-a', 'loc-a')]);
     const event = appointmentEvent({ locationId: 'loc-a' });
     (event.appointment as Record<string, unknown>).calendarId = 'cal-wf-a';
-    expect(await dispatch(workflowJob(event, 'wf4'), processors, deps(database.db))).toEqual({
+    expect(await runWith({ config, database, redis }, workflowJob(event, 'wf4'))).toEqual({
       outcome: 'processed',
     });
     const [row] = await rowsFor(database.db, webhookDelivery(event).payloadHash);
@@ -228,29 +205,43 @@ describe('webhook.process and the source rule', () => {
   });
 });
 
+const calendarOf = (id: string, locationId: string) => ({
+  id,
+  locationId,
+  name: id,
+  description: null,
+  timeZone: null,
+  isActive: true,
+  teamMemberIds: [],
+  slotMinutes: 30,
+});
+
 describe('webhook.process and values PostgreSQL refuses', () => {
   const job = (event: Record<string, unknown>, id: string) =>
     ({ name: 'webhook.process', id, data: webhookDelivery(event), attemptsMade: 0 }) as unknown as Job;
 
   test('a signed appointment in year 0000 or ending before it starts fails for good at once', async ({
+    config,
     database,
+    redis,
   }) => {
+    const worker = await startWorker({ config, database, redis });
     for (const [i, times] of [
       { startTime: '0000-01-01T00:00:00Z', endTime: '0000-01-01T00:30:00Z' },
       { startTime: '2031-01-01T10:00:00Z', endTime: '2031-01-01T09:00:00Z' },
     ].entries()) {
       const event = appointmentEvent();
       Object.assign(event.appointment as Record<string, unknown>, times);
-      await expect(dispatch(job(event, `pg${i}`), processors, deps(database.db))).rejects.toBeInstanceOf(
-        UnrecoverableError,
-      );
+      await expect(worker.run(job(event, `pg${i}`))).rejects.toBeInstanceOf(UnrecoverableError);
       const [row] = await rowsFor(database.db, webhookDelivery(event).payloadHash);
       expect(row?.status).toBe('failed');
     }
   });
 
   test("an effect PostgreSQL refuses for the event's own values fails for good, its values kept out", async ({
+    config,
     database,
+    redis,
   }) => {
     // A data exception (class 22) on a query carrying a patient's name as a bound value.
     const refusing = {
@@ -259,11 +250,11 @@ describe('webhook.process and values PostgreSQL refuses', () => {
         await context.tx.execute(sql`select ${'Ana Quispe'}::text, 1 / 0`);
         return 'processed' as const;
       },
-    } as unknown as WorkerDeps['webhookEffects'];
-    const failure = await dispatch(
+    } as unknown as WebhookEffects;
+    const failure = await runWith(
+      { config, database, redis },
       job(appointmentEvent(), 'pg-22'),
-      processors,
-      deps(database.db, refusing),
+      refusing,
     ).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(UnrecoverableError);
     expect((failure as Error).message).toMatch(/^PostgreSQL 22012/);
@@ -271,8 +262,11 @@ describe('webhook.process and values PostgreSQL refuses', () => {
   });
 
   test('any other job failing on a query leaves its bound values out of the failure BullMQ keeps', async ({
+    config,
     database,
+    redis,
   }) => {
+    const worker = await startWorker({ config, database, redis });
     const failing = {
       ...processors,
       'ghl.contact-fetch': async ({ deps: { db } }: { deps: WorkerDeps }) =>
@@ -284,7 +278,7 @@ describe('webhook.process and values PostgreSQL refuses', () => {
       data: { locationId: 'loc-a', contactId: 'c-1' },
       attemptsMade: 0,
     } as unknown as Job;
-    const failure = await dispatch(contactJob, failing, deps(database.db)).catch((error: unknown) => error);
+    const failure = await dispatch(contactJob, failing, worker.deps).catch((error: unknown) => error);
     // Still retried (not for good): only the message changed.
     expect(failure).not.toBeInstanceOf(UnrecoverableError);
     expect((failure as Error).message).toMatch(/^PostgreSQL 22012/);
@@ -293,20 +287,13 @@ describe('webhook.process and values PostgreSQL refuses', () => {
 });
 
 describe('webhook.process and a workflow appointment on another calendar', () => {
-  test("an appointment on another location's calendar is ignored and books nothing", async ({ database }) => {
+  test("an appointment on another location's calendar is ignored and books nothing", async ({
+    config,
+    database,
+    redis,
+  }) => {
     // The calendar is loc-b's: a cita of loc-a on it would take loc-b's time (citas_no_overlap).
-    await saveCalendars(database.db, [
-      {
-        id: 'cal-wf-b',
-        locationId: 'loc-b',
-        name: 'b',
-        description: null,
-        timeZone: null,
-        isActive: true,
-        teamMemberIds: [],
-        slotMinutes: 30,
-      },
-    ]);
+    await saveCalendars(database.db, [calendarOf('cal-wf-b', 'loc-b')]);
     const event = appointmentEvent({ locationId: 'loc-a' });
     (event.appointment as Record<string, unknown>).calendarId = 'cal-wf-b';
     const job = {
@@ -318,8 +305,8 @@ describe('webhook.process and a workflow appointment on another calendar', () =>
       },
       attemptsMade: 0,
     } as unknown as Job;
-    // Known as loc-b's, so no GHL lookup is needed (this worker has no GHL client at all).
-    expect(await dispatch(job, processors, deps(database.db))).toEqual({ outcome: 'ignored' });
+    // Known as loc-b's, so no GHL lookup is needed.
+    expect(await runWith({ config, database, redis }, job)).toEqual({ outcome: 'ignored' });
     const [row] = await rowsFor(database.db, webhookDelivery(event).payloadHash);
     expect(row).toMatchObject({
       status: 'ignored',
@@ -332,13 +319,16 @@ describe('webhook.process and a workflow appointment on another calendar', () =>
 
 describe('webhook metrics', () => {
   test('label the type from a fixed list: a type the sender made up counts as other', async ({
+    config,
     database,
+    redis,
   }) => {
-    const metrics = createMetrics();
+    const worker = await startWorker({ config, database, redis });
+    const { metrics } = worker;
     for (const [i, type] of ['Made-Up-1', 'Made-Up-2', 'AppointmentCreate'].entries()) {
       const event = { ...appointmentEvent({ locationId: 'loc-m' }), type };
       const job = { name: 'webhook.process', id: `m${i}`, data: webhookDelivery(event), attemptsMade: 0 };
-      await dispatch(job as unknown as Job, processors, { ...deps(database.db), metrics });
+      await worker.run(job as unknown as Job);
     }
     const text = await metrics.registry.getSingleMetricAsString('webhooks_applied_total');
     expect(text).toContain('webhooks_applied_total{type="other",outcome="ignored"} 2');

@@ -8,9 +8,39 @@ export interface RunGhlJobOptions {
   now?: () => number;
 }
 
+const MAX_STARTS = 200;
+
 /**
- * Runs a processor's GHL work as the job's budget holder, and gives each error kind its queue
- * meaning:
+ * What the queue does with a job that threw `error`: `wait` (moved to delayed, no attempt spent),
+ * `fail` (for good, kept in the failed set) or `retry` (BullMQ's backoff, while attempts remain).
+ */
+export type QueueVerdict = 'wait' | 'fail' | 'retry';
+
+export function queueVerdict(error: unknown, job: Job, maxStarts = MAX_STARTS): QueueVerdict {
+  if (error instanceof GhlRateLimitedError) return (job.attemptsStarted ?? 0) >= maxStarts ? 'fail' : 'wait';
+  // A job may also move itself to delayed (a notification's own retry schedule).
+  if (error instanceof DelayedError) return 'wait';
+  if (
+    error instanceof GhlPermanentError ||
+    error instanceof GhlNeedsReauthError ||
+    error instanceof UnrecoverableError
+  )
+    return 'fail';
+  return 'retry';
+}
+
+/**
+ * True when `error` ends the job: it fails for good, or it was the last attempt. A wait for
+ * budget never is. For a processor that must tell its own records the outcome (a cita's sync).
+ */
+export function isLastWord(error: unknown, job: Job): boolean {
+  const verdict = queueVerdict(error, job);
+  return verdict === 'fail' || (verdict === 'retry' && job.attemptsMade + 1 >= (job.opts.attempts ?? 1));
+}
+
+/**
+ * Runs a job's work as the job's budget holder, and gives each GHL error kind its queue meaning
+ * (BullMQ's own error types):
  * - rate limited → this job alone moves to delayed until the wait is over, and no attempt is
  *   used (never `queue.rateLimit`, which would pause every location). Our budget holds the
  *   slot it named for the job's next run; after a GHL 429 the wake-ups are spread with jitter;
@@ -23,23 +53,28 @@ export async function runGhlJob<T>(
   work: () => Promise<T>,
   options: RunGhlJobOptions = {},
 ): Promise<T> {
-  const { maxStarts = 200, now = Date.now } = options;
+  const { maxStarts = MAX_STARTS, now = Date.now } = options;
   try {
     return await runAsBudgetHolder(`${job.queueName}:${job.id}`, work);
   } catch (error) {
-    if (error instanceof GhlRateLimitedError) {
-      if ((job.attemptsStarted ?? 0) >= maxStarts) {
-        throw new UnrecoverableError(`gave up after ${maxStarts} starts: ${error.message}`);
-      }
-      await job.moveToDelayed(now() + wakeAfter(error), token);
-      throw new DelayedError();
+    switch (queueVerdict(error, job, maxStarts)) {
+      case 'wait':
+        // A DelayedError: the job already moved itself.
+        if (!(error instanceof GhlRateLimitedError)) throw error;
+        await job.moveToDelayed(now() + wakeAfter(error), token);
+        throw new DelayedError();
+      case 'fail':
+        if (error instanceof UnrecoverableError) throw error;
+        // The message names the problem (GHL's status, message and traceId; the install to
+        // authorise again); a class name would only say which branch of ours saw it.
+        throw new UnrecoverableError(
+          error instanceof GhlRateLimitedError
+            ? `gave up after ${maxStarts} starts: ${error.message}`
+            : (error as Error).message,
+        );
+      case 'retry':
+        throw error;
     }
-    if (error instanceof GhlPermanentError || error instanceof GhlNeedsReauthError) {
-      // The message names the problem (GHL's status, message and traceId; the install to authorise
-      // again); a class name would only say which branch of ours saw it.
-      throw new UnrecoverableError(error.message);
-    }
-    throw error;
   }
 }
 

@@ -1,7 +1,6 @@
 import type { Cita, LocationSettings } from '@ghl-bridge/db';
 import type { JobPayload } from '@ghl-bridge/jobs';
 import type { Logger } from '@ghl-bridge/observability';
-import { UnrecoverableError } from 'bullmq';
 
 export interface CitaSyncRequest {
   payload: JobPayload<'cita.sync'>;
@@ -23,11 +22,6 @@ export interface CitaSyncResult {
 /**
  * The GHL half of `cita.sync`: upsert the contact, then create, update or cancel the
  * appointment, and say what GHL answered. Throw GHL client errors as they are: the processor
- * records them on the row and BullMQ retries (or not, for an UnrecoverableError).
+ * records the last one on the row, and the dispatch gives each its queue meaning.
  */
 export type CitaSync = (request: CitaSyncRequest, log: Logger) => Promise<CitaSyncResult>;
-
-/** Until the GHL client is wired in: fails for good, so nothing claims a sync that never happened. */
-export const citaSyncNotConfigured: CitaSync = async () => {
-  throw new UnrecoverableError('GHL client not configured');
-};

@@ -1,11 +1,11 @@
 import { recordSyncFailed, recordSyncSucceeded } from '@ghl-bridge/citas';
 import { describeError, findCitaById, getLocationSettings } from '@ghl-bridge/db';
-import { runGhlJob } from '@ghl-bridge/ghl';
-import { DelayedError, UnrecoverableError } from 'bullmq';
+import { isLastWord } from '@ghl-bridge/ghl';
+import { UnrecoverableError } from 'bullmq';
 import type { Processor } from './types.js';
 
 /** Sync bookkeeping around `deps.citaSync`, which makes the GHL calls. */
-export const processCitaSync: Processor<'cita.sync'> = async ({ payload, job, token, deps, log }) => {
+export const processCitaSync: Processor<'cita.sync'> = async ({ payload, job, deps, log }) => {
   const cita = await findCitaById(deps.db, payload.citaId);
   if (!cita) throw new UnrecoverableError(`cita ${payload.citaId} does not exist`);
   // A newer version has its own job, which will send the newer state.
@@ -16,18 +16,14 @@ export const processCitaSync: Processor<'cita.sync'> = async ({ payload, job, to
   const settings = await getLocationSettings(deps.db, cita.locationId);
   const attempt = job.attemptsMade + 1;
   try {
-    // A rate limit moves this job to delayed without spending an attempt (runGhlJob).
-    const result = await runGhlJob(job, token, () =>
-      deps.citaSync({ payload, cita, settings, attempt }, log),
-    );
+    const result = await deps.citaSync({ payload, cita, settings, attempt }, log);
     await recordSyncSucceeded(deps.db, cita.id, payload.version, { ...result, attempts: attempt });
     log.info({ citaId: cita.id, ghlAppointmentId: result.ghlAppointmentId }, 'cita synced to GHL');
     return { outcome: 'synced', ghlAppointmentId: result.ghlAppointmentId };
   } catch (error) {
-    if (error instanceof DelayedError) throw error; // waiting for budget is not a failure
-    // Transient failures are retried and stay in the job; the cita hears only the last word.
-    const final = error instanceof UnrecoverableError || attempt >= (job.opts.attempts ?? 1);
-    if (final)
+    // Retries and waits for budget stay in the job (Bull Board shows them); the cita hears only
+    // the last word: a failure for good, or the last attempt's.
+    if (isLastWord(error, job))
       await recordSyncFailed(deps.db, cita.id, payload.version, describeError(error), attempt).catch(
         (recordError: unknown) => log.error({ err: recordError }, 'could not record cita sync failure'),
       );

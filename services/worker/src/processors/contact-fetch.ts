@@ -1,21 +1,13 @@
 import { applyContactToCitas } from '@ghl-bridge/citas';
 import { saveGhlContact } from '@ghl-bridge/db';
-import { runGhlJob } from '@ghl-bridge/ghl';
-import { type Processor, requireDep } from './types.js';
+import type { Processor } from './types.js';
 
 /**
  * Reads a contact an appointment named from GHL, keeps it, and names the patient on the citas
  * that point at it.
  */
-export const processContactFetch: Processor<'ghl.contact-fetch'> = async ({
-  payload,
-  job,
-  token,
-  deps,
-  log,
-}) => {
-  const ghl = requireDep(deps, 'ghl', 'GHL client');
-  const contact = await runGhlJob(job, token, () => ghl.getContact(payload.locationId, payload.contactId));
+export const processContactFetch: Processor<'ghl.contact-fetch'> = async ({ payload, deps, log }) => {
+  const contact = await deps.ghl.getContact(payload.locationId, payload.contactId);
   const name = [contact.firstName, contact.lastName].filter(Boolean).join(' ') || null;
   const facts = {
     id: contact.id,

@@ -2,8 +2,8 @@ import type { GhlInstalls } from '@ghl-bridge/ghl';
 import { enqueue, isGhlRefusal, oauthCodeKey } from '@ghl-bridge/jobs';
 import type { RedisClient } from '@ghl-bridge/redis';
 import { openSecret } from '@ghl-bridge/secrets';
-import { runGhlRead } from '../ghl-reads/run-ghl-read.js';
-import { type Processor, requireDep } from './types.js';
+import { refusalAsAnswer } from '../ghl-reads/refusal-as-answer.js';
+import type { Processor } from './types.js';
 
 /** What exchanging an installer's code needs: where the sealed code waits, and the install functions. */
 export interface OAuthExchangeDeps {
@@ -22,14 +22,8 @@ export interface OAuthExchangeDeps {
  * refusing it (a bogus, expired or spent code) is the answer the installer sees, not a failure.
  * An agency install then gets one job listing its locations, each of which gets its own token.
  */
-export const processGhlOauthExchange: Processor<'ghl.oauth-exchange'> = async ({
-  payload,
-  job,
-  token,
-  deps,
-  log,
-}) => {
-  const oauth = requireDep(deps, 'oauthExchange', 'OAuth client');
+export const processGhlOauthExchange: Processor<'ghl.oauth-exchange'> = async ({ payload, deps, log }) => {
+  const oauth = deps.oauthExchange;
   const key = oauthCodeKey(oauth.prefix, payload.pendingId);
   const sealed = await oauth.redis.get(key);
   if (!sealed)
@@ -40,9 +34,7 @@ export const processGhlOauthExchange: Processor<'ghl.oauth-exchange'> = async ({
       },
     };
   const code = openSecret(oauth.key, sealed, payload.pendingId);
-  const installed = await runGhlRead(job, token, () =>
-    oauth.installs.installFromCode(code, oauth.redirectUri),
-  );
+  const installed = await refusalAsAnswer(() => oauth.installs.installFromCode(code, oauth.redirectUri));
   await oauth.redis.del(key);
   if (isGhlRefusal(installed)) {
     log.warn({ status: installed.ghlRefusal.status }, 'GHL refused the authorisation code');

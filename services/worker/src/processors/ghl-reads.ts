@@ -1,16 +1,15 @@
 import { getLocationSettings, saveBlockedSlots, saveCalendars } from '@ghl-bridge/db';
 import { type CalendarSummary, isGhlRefusal } from '@ghl-bridge/jobs';
-import { runGhlRead } from '../ghl-reads/run-ghl-read.js';
+import { refusalAsAnswer } from '../ghl-reads/refusal-as-answer.js';
 import { blockMirror, calendarMirror } from '../reconcile/from-ghl.js';
-import { type Processor, requireDep } from './types.js';
+import type { Processor } from './types.js';
 
 // GHL refusing a read (unknown calendar, bad range) is the answer, not a job failure: ingress
 // turns it into a 4xx with GHL's message.
 
 /** Discovery: the location's calendars in the seed service's shape, cached for ingress. */
-export const processGhlCalendars: Processor<'ghl.calendars'> = async ({ payload, job, token, deps }) => {
-  const ghl = requireDep(deps, 'ghl', 'GHL client');
-  const calendars = await runGhlRead(job, token, () => ghl.listCalendars(payload.locationId));
+export const processGhlCalendars: Processor<'ghl.calendars'> = async ({ payload, deps }) => {
+  const calendars = await refusalAsAnswer(() => deps.ghl.listCalendars(payload.locationId));
   if (isGhlRefusal(calendars)) return calendars;
   // Kept for staff writes, which check a calendar against its location, and for overlap rules.
   await saveCalendars(
@@ -26,15 +25,15 @@ export const processGhlCalendars: Processor<'ghl.calendars'> = async ({ payload,
     timezone: calendar.timezone ?? timeZone,
     isActive: calendar.isActive ?? true,
   }));
-  await deps.discoveryCache?.setCalendars(payload.locationId, summaries);
+  await deps.discoveryCache.setCalendars(payload.locationId, summaries);
   return summaries;
 };
 
 /** Free slots of one calendar, cached briefly: slots change as people book. */
-export const processGhlFreeSlots: Processor<'ghl.free-slots'> = async ({ payload, job, token, deps }) => {
-  const ghl = requireDep(deps, 'ghl', 'GHL client');
+export const processGhlFreeSlots: Processor<'ghl.free-slots'> = async ({ payload, deps }) => {
+  const { ghl } = deps;
   const { locationId, calendarId, startMs, endMs, timezone } = payload;
-  const slots = await runGhlRead(job, token, async () => {
+  const slots = await refusalAsAnswer(async () => {
     const free = await ghl.getFreeSlots(locationId, calendarId, { startMs, endMs, timezone });
     // GHL's blocked time over the same range, so ingress offers only what a booking would get.
     const blocks = await ghl.listBlockedSlots(locationId, { calendarId, startMs, endMs });
@@ -48,6 +47,6 @@ export const processGhlFreeSlots: Processor<'ghl.free-slots'> = async ({ payload
     return free;
   });
   if (isGhlRefusal(slots)) return slots;
-  await deps.discoveryCache?.setFreeSlots({ locationId, calendarId, startMs, endMs, timezone }, slots);
+  await deps.discoveryCache.setFreeSlots({ locationId, calendarId, startMs, endMs, timezone }, slots);
   return slots;
 };

@@ -1,12 +1,12 @@
 import { ghlTokens } from '@ghl-bridge/db';
-import { GhlTransientError, runGhlJob } from '@ghl-bridge/ghl';
+import { GhlTransientError } from '@ghl-bridge/ghl';
 import { contactFetchJobId, enqueue, enqueueReconcile } from '@ghl-bridge/jobs';
 import { UnrecoverableError } from 'bullmq';
 import { and, eq } from 'drizzle-orm';
 import { reconcileLocation } from '../reconcile/reconcile-location.js';
 import { pruneIdempotencyKeys, pruneWebhookEvents } from '../webhooks/prune-events.js';
 import { safeId } from './ghl-oauth-exchange.js';
-import { type Processor, requireDep } from './types.js';
+import type { Processor } from './types.js';
 
 /**
  * One reconciliation per location with working tokens. A location whose run is still queued or
@@ -21,28 +21,21 @@ export const processReconcileAll: Processor<'reconcile.all'> = async ({ deps }) 
   return { locations: installed.length };
 };
 
-export const processReconcileLocation: Processor<'reconcile.location'> = async ({
-  payload,
-  job,
-  token,
-  deps,
-  log,
-}) => {
-  const schedules = requireDep(deps, 'schedules', 'reconciliation window');
-  const ghl = requireDep(deps, 'ghl', 'GHL client');
+export const processReconcileLocation: Processor<'reconcile.location'> = async ({ payload, deps, log }) => {
+  const { schedules } = deps;
   const window = { backMs: schedules.reconcileBackMs, aheadMs: schedules.reconcileAheadMs };
-  const { unknownContacts, failed, ...drift } = await runGhlJob(job, token, () =>
-    reconcileLocation(deps.db, ghl, payload.locationId, window),
+  const { unknownContacts, failed, ...drift } = await reconcileLocation(
+    deps.db,
+    deps.ghl,
+    payload.locationId,
+    window,
   );
   for (const kind of ['created', 'updated', 'removed'] as const) {
     if (drift[kind] > 0)
-      deps.metrics?.reconcile.driftRepaired.inc({ kind, location: payload.locationId }, drift[kind]);
+      deps.metrics.reconcile.driftRepaired.inc({ kind, location: payload.locationId }, drift[kind]);
   }
   if (failed.length > 0) {
-    deps.metrics?.reconcile.driftRepaired.inc(
-      { kind: 'failed', location: payload.locationId },
-      failed.length,
-    );
+    deps.metrics.reconcile.driftRepaired.inc({ kind: 'failed', location: payload.locationId }, failed.length);
     log.warn({ locationId: payload.locationId, failed }, 'appointments GHL holds that could not be applied');
   }
   for (const { locationId, contactId } of unknownContacts)
@@ -58,7 +51,7 @@ export const processReconcileLocation: Processor<'reconcile.location'> = async (
 };
 
 export const processRetentionPrune: Processor<'retention.prune'> = async ({ deps, log }) => {
-  const { webhookRetentionDays } = requireDep(deps, 'schedules', 'retention');
+  const { webhookRetentionDays } = deps.schedules;
   const webhookEvents = await pruneWebhookEvents(deps.db, webhookRetentionDays);
   const idempotencyKeys = await pruneIdempotencyKeys(deps.db);
   log.info({ webhookEvents, idempotencyKeys, webhookRetentionDays }, 'retention applied');
@@ -72,15 +65,10 @@ export const processRetentionPrune: Processor<'retention.prune'> = async ({ deps
  */
 export const processGhlInstallLocation: Processor<'ghl.install-location'> = async ({
   payload,
-  job,
-  token,
   deps,
   log,
 }) => {
-  const tokens = requireDep(deps, 'ghlTokens', 'GHL token manager');
-  const outcome = await runGhlJob(job, token, () =>
-    tokens.installFromCompany(payload.companyId, payload.locationId),
-  );
+  const outcome = await deps.ghlTokens.installFromCompany(payload.companyId, payload.locationId);
   log.info({ ...payload, outcome }, 'location install has its token');
   return { outcome };
 };
@@ -90,21 +78,13 @@ export const processGhlInstallLocation: Processor<'ghl.install-location'> = asyn
  * `/oauth/installedLocations`, paged) gets its own `ghl.install-location` job. Waits, with
  * backoff, until the company token is stored.
  */
-export const processGhlInstallCompany: Processor<'ghl.install-company'> = async ({
-  payload,
-  job,
-  token,
-  deps,
-  log,
-}) => {
-  const tokens = requireDep(deps, 'ghlTokens', 'GHL token manager');
-  const ghl = requireDep(deps, 'ghl', 'GHL client');
-  const { appId } = requireDep(deps, 'oauthExchange', 'OAuth client');
+export const processGhlInstallCompany: Processor<'ghl.install-company'> = async ({ payload, deps, log }) => {
+  const { appId } = deps.oauthExchange;
   if (!appId) throw new UnrecoverableError('GHL_CLIENT_ID is not configured, so the app id is unknown');
   const { companyId } = payload;
-  if (!(await tokens.hasActiveTokens(companyId)))
+  if (!(await deps.ghlTokens.hasActiveTokens(companyId)))
     throw new GhlTransientError(`company ${companyId}'s token has not arrived yet`);
-  const locations = await runGhlJob(job, token, () => ghl.installedLocations(companyId, appId));
+  const locations = await deps.ghl.installedLocations(companyId, appId);
   const stamp = Date.now();
   for (const locationId of locations)
     await enqueue(
@@ -119,7 +99,6 @@ export const processGhlInstallCompany: Processor<'ghl.install-company'> = async 
 
 /** After an UNINSTALL committed: the cached access token goes too, so no call goes on with it. */
 export const processGhlForgetTokens: Processor<'ghl.forget-tokens'> = async ({ payload, deps }) => {
-  const oauth = requireDep(deps, 'oauthExchange', 'GHL installs');
-  await oauth.installs.forgetCachedToken(payload.resourceId);
+  await deps.oauthExchange.installs.forgetCachedToken(payload.resourceId);
   return { forgotten: payload.resourceId };
 };

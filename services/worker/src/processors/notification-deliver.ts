@@ -1,7 +1,7 @@
 import { disableNotificationEndpoint, failQueuedDelivery } from '@ghl-bridge/db';
 import { deliveryRequest, enqueueDeliveries, retryDelayMs, signingSecrets } from '@ghl-bridge/notifications';
 import { DelayedError } from 'bullmq';
-import { type Processor, requireDep } from './types.js';
+import type { Processor } from './types.js';
 
 export const GONE_REASON = 'the receiver answered 410 Gone';
 
@@ -18,7 +18,7 @@ export const processNotificationDeliver: Processor<'notification.deliver'> = asy
   deps,
   log,
 }) => {
-  const options = requireDep(deps, 'notifications', 'notification delivery settings');
+  const options = deps.notifications;
   const found = await options.store.load(payload.deliveryId);
   if (!found) return { outcome: 'no_such_delivery' };
   const { delivery, endpoint, change, timeZone } = found;
@@ -30,7 +30,7 @@ export const processNotificationDeliver: Processor<'notification.deliver'> = asy
     return { outcome: 'endpoint_disabled' };
   }
 
-  const now = new Date(options.now?.() ?? Date.now());
+  const now = new Date(options.now());
   const request = deliveryRequest(change, { timeZone }, signingSecrets(endpoint, options.key, now), now);
   const result = await options.post(endpoint.url, request, options.timeoutMs);
 
@@ -52,14 +52,14 @@ export const processNotificationDeliver: Processor<'notification.deliver'> = asy
     // After a 410 nothing more goes to the endpoint: the disable below fails what waited.
     releaseNext: !gone,
   });
-  const metrics = deps.metrics?.notifications;
-  metrics?.deliveries.inc({ endpoint: endpoint.id, outcome: gone ? 'gone' : outcome });
-  if (ok) metrics?.lag.observe((Date.now() - change.at.getTime()) / 1000);
+  const metrics = deps.metrics.notifications;
+  metrics.deliveries.inc({ endpoint: endpoint.id, outcome: gone ? 'gone' : outcome });
+  if (ok) metrics.lag.observe((Date.now() - change.at.getTime()) / 1000);
   const facts = { endpointId: endpoint.id, deliveryId: delivery.id, attempt, statusCode: code };
 
   if (gone) {
     if (await disableNotificationEndpoint(deps.db, endpoint.id, GONE_REASON)) {
-      metrics?.endpointsDisabled.inc({ reason: 'gone' });
+      metrics.endpointsDisabled.inc({ reason: 'gone' });
       log.warn(facts, 'endpoint answered 410 Gone: disabled');
     }
     return { outcome: 'gone' };

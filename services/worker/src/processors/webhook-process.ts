@@ -1,63 +1,30 @@
 import { describeError, postgresError } from '@ghl-bridge/db';
 import { webhookTypeLabel } from '@ghl-bridge/jobs';
 import { UnrecoverableError } from 'bullmq';
-import { sweepOutbox } from '../outbox/sweep-outbox.js';
-import {
-  applyWebhookEvents,
-  dedupKeysOf,
-  recordIgnoredWebhook,
-  recordWebhookFailure,
-} from '../webhooks/apply-webhook-events.js';
+import { recordIgnoredWebhook, recordWebhookFailure } from '../webhooks/apply-webhook-events.js';
 import { checkWebhookSource } from '../webhooks/check-webhook-source.js';
-import { entityKeysOf } from '../webhooks/effects/index.js';
-import { WebhookBatcher } from '../webhooks/webhook-batcher.js';
 import { checkWorkflowCalendar } from '../webhooks/workflow-calendar.js';
-import type { Processor, WorkerDeps } from './types.js';
-
-// One batcher per set of worker deps, i.e. per worker process: every webhook job it runs
-// shares the batches (see WebhookBatcher).
-const batchers = new WeakMap<WorkerDeps, WebhookBatcher>();
-
-function batcherFor(deps: WorkerDeps): WebhookBatcher {
-  let batcher = batchers.get(deps);
-  if (!batcher) {
-    batcher = new WebhookBatcher({
-      applyBatch: (deliveries) =>
-        applyWebhookEvents(deps.db, deliveries, deps.webhookEffects, {
-          // Jobs the effects promised go to Redis now; a miss is the sweeper's to retry.
-          afterCommit: async (ids) => {
-            await sweepOutbox(deps.db, deps.queues, { ids, log: deps.log }).catch((error: unknown) =>
-              deps.log.warn({ err: error }, 'promised jobs left to the outbox sweeper'),
-            );
-          },
-        }),
-      keysOf: (delivery) => [...dedupKeysOf(delivery), ...entityKeysOf(delivery.event)],
-      onBatch: (size) => deps.metrics?.webhooks.batchSize.observe(size),
-    });
-    batchers.set(deps, batcher);
-  }
-  return batcher;
-}
+import type { Processor } from './types.js';
 
 /** A location id as logged: the body's own only when it looks like one (a signed body may hold anything). */
 const idForLog = (value: unknown) =>
   typeof value === 'string' && /^[\x21-\x7e]{1,128}$/.test(value) ? value : '(not an id)';
 
-export const processWebhook: Processor<'webhook.process'> = async ({ payload, job, token, deps, log }) => {
+export const processWebhook: Processor<'webhook.process'> = async ({ payload, deps, log }) => {
   const type = webhookTypeLabel(payload.event.type);
   // First of all: an event its source may not drive is recorded as ignored and changes nothing.
   let verdict = checkWebhookSource(payload.source, payload.event);
   if (verdict.ok && payload.source.kind === 'workflow')
-    verdict = await checkWorkflowCalendar(deps, job, token, payload.event);
+    verdict = await checkWorkflowCalendar(deps, payload.event);
   if (!verdict.ok) {
     const outcome = await recordIgnoredWebhook(deps.db, payload, verdict.reason);
-    deps.metrics?.webhooks.applied.inc({ type, outcome });
+    deps.metrics.webhooks.applied.inc({ type, outcome });
     log.warn({ outcome, eventType: type, reason: verdict.reason }, 'webhook refused by its source rule');
     return { outcome };
   }
   try {
-    const outcome = await batcherFor(deps).apply(payload);
-    deps.metrics?.webhooks.applied.inc({ type, outcome });
+    const outcome = await deps.webhookBatcher.apply(payload);
+    deps.metrics.webhooks.applied.inc({ type, outcome });
     log.info({ outcome, eventType: type, locationId: idForLog(payload.event.locationId) }, 'webhook applied');
     return { outcome };
   } catch (error) {

@@ -1,9 +1,8 @@
 import { findLocationCalendar, ghlCalendars, saveCalendars } from '@ghl-bridge/db';
 import { isGhlRefusal } from '@ghl-bridge/jobs';
-import type { Job } from 'bullmq';
 import { eq } from 'drizzle-orm';
-import { runGhlRead } from '../ghl-reads/run-ghl-read.js';
-import { requireDep, type WorkerDeps } from '../processors/types.js';
+import { refusalAsAnswer } from '../ghl-reads/refusal-as-answer.js';
+import type { WorkerDeps } from '../processors/types.js';
 import { calendarMirror } from '../reconcile/from-ghl.js';
 import type { SourceVerdict } from './check-webhook-source.js';
 import { kindOfType } from './ghl-events.js';
@@ -18,8 +17,6 @@ import { kindOfType } from './ghl-events.js';
  */
 export async function checkWorkflowCalendar(
   deps: WorkerDeps,
-  job: Job,
-  token: string | undefined,
   event: Record<string, unknown>,
 ): Promise<SourceVerdict> {
   const kind = kindOfType(event.type);
@@ -33,8 +30,7 @@ export async function checkWorkflowCalendar(
     .from(ghlCalendars)
     .where(eq(ghlCalendars.id, calendarId));
   if (known) return known.locationId === locationId ? { ok: true } : refused;
-  const ghl = requireDep(deps, 'ghl', 'GHL client');
-  const calendars = await runGhlRead(job, token, () => ghl.listCalendars(locationId));
+  const calendars = await refusalAsAnswer(() => deps.ghl.listCalendars(locationId));
   if (!isGhlRefusal(calendars))
     await saveCalendars(
       deps.db,
