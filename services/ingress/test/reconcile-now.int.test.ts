@@ -4,6 +4,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
 import { runOpsCommand } from '../src/cli/ops-commands.js';
 import { startFullStack } from './full-stack.js';
+import { closedPort } from './test-app.js';
 
 describe('reconciliation always finishes and always runs again', () => {
   test('one appointment that will not apply is reported and skipped; the next run goes ahead', async ({
@@ -14,7 +15,7 @@ describe('reconciliation always finishes and always runs again', () => {
     const s = await startFullStack({ config, database, redis });
     try {
       // GHL's webhooks get lost (nothing listens there): only reconciliation can learn of these.
-      await s.sandbox.admin.setWebhook({ url: 'http://127.0.0.1:9/' });
+      await s.sandbox.admin.setWebhook({ url: `http://127.0.0.1:${await closedPort()}/` });
       const { contacts } = await s.sandbox.admin.seed({
         contacts: [{ locationId: s.location.locationId, firstName: 'Luis', email: 'luis@example.com' }],
       });
