@@ -1,10 +1,15 @@
+import { pruneChanges } from '@ghl-bridge/citas';
 import { ghlTokens } from '@ghl-bridge/db';
 import { GhlTransientError } from '@ghl-bridge/ghl';
 import { contactFetchJobId, enqueue, enqueueReconcile } from '@ghl-bridge/jobs';
 import { UnrecoverableError } from 'bullmq';
 import { and, eq } from 'drizzle-orm';
 import { reconcileLocation } from '../reconcile/reconcile-location.js';
-import { pruneIdempotencyKeys, pruneWebhookEvents } from '../webhooks/prune-events.js';
+import {
+  pruneFinishedDeliveries,
+  pruneIdempotencyKeys,
+  pruneWebhookEvents,
+} from '../webhooks/prune-events.js';
 import { safeId } from './ghl-oauth-exchange.js';
 import type { Processor } from './types.js';
 
@@ -51,11 +56,16 @@ export const processReconcileLocation: Processor<'reconcile.location'> = async (
 };
 
 export const processRetentionPrune: Processor<'retention.prune'> = async ({ deps, log }) => {
-  const { webhookRetentionDays } = deps.schedules;
+  const { webhookRetentionDays, changesRetentionDays } = deps.schedules;
   const webhookEvents = await pruneWebhookEvents(deps.db, webhookRetentionDays);
   const idempotencyKeys = await pruneIdempotencyKeys(deps.db);
-  log.info({ webhookEvents, idempotencyKeys, webhookRetentionDays }, 'retention applied');
-  return { webhookEvents, idempotencyKeys };
+  const cutoff = new Date(Date.now() - changesRetentionDays * 86_400_000);
+  // Finished deliveries first: the changes they point at may then go too.
+  const deliveries = await pruneFinishedDeliveries(deps.db, cutoff);
+  const changes = await pruneChanges(deps.db, cutoff);
+  const pruned = { webhookEvents, idempotencyKeys, deliveries, changes };
+  log.info({ ...pruned, webhookRetentionDays, changesRetentionDays }, 'retention applied');
+  return pruned;
 };
 
 /**

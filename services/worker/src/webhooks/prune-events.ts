@@ -35,3 +35,23 @@ export async function pruneIdempotencyKeys(db: Db, now = new Date()): Promise<nu
   );
   return deleted.count ?? 0;
 }
+
+/**
+ * Deliveries to RV3 that ended (delivered, or failed for good) before `cutoff` go, with their
+ * attempts (cascade). Pending and queued ones stay whatever their age: they are still owed.
+ */
+export async function pruneFinishedDeliveries(db: Db, cutoff: Date): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const deleted = await db.execute(sql`
+      delete from notification_deliveries where id in (
+        select id from notification_deliveries
+        where (status = 'delivered' and delivered_at < ${cutoff.toISOString()}::timestamptz)
+           or (status = 'failed' and failed_at < ${cutoff.toISOString()}::timestamptz)
+        limit ${BATCH}
+      )`);
+    const count = deleted.count ?? 0;
+    total += count;
+    if (count < BATCH) return total;
+  }
+}
