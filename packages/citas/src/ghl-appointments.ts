@@ -38,8 +38,11 @@ export type GhlOutcome = 'created' | 'updated' | 'unchanged' | 'ignored';
 
 export interface GhlApplyResult {
   outcomes: GhlOutcome[];
-  /** Contacts named by these appointments that we do not hold yet: fetch them from GHL. */
-  unknownContacts: Array<{ locationId: string; contactId: string }>;
+  /**
+   * Contacts named by these appointments that we do not hold yet: fetch them from GHL. `index`
+   * is the first appointment (by position) that named each.
+   */
+  unknownContacts: Array<{ locationId: string; contactId: string; index: number }>;
 }
 
 const knownStatuses = new Set<string>(citaStatus.enumValues);
@@ -63,11 +66,12 @@ export async function applyGhlAppointments(
   const targets = await lockTargets(tx, appointments);
   const contactIds = appointments.flatMap((a) => (present(a.contactId) ? [a.contactId] : []));
   const contacts = await contactsByIds(tx, contactIds);
-  const unknownContacts = new Map<string, { locationId: string; contactId: string }>();
-  const wantContact = (a: GhlAppointment): ContactFacts | undefined => {
+  const unknownContacts = new Map<string, { locationId: string; contactId: string; index: number }>();
+  const wantContact = (a: GhlAppointment, index: number): ContactFacts | undefined => {
     if (!present(a.contactId)) return undefined;
     const contact = contacts.get(a.contactId);
-    if (!contact) unknownContacts.set(a.contactId, { locationId: a.locationId, contactId: a.contactId });
+    if (!contact && !unknownContacts.has(a.contactId))
+      unknownContacts.set(a.contactId, { locationId: a.locationId, contactId: a.contactId, index });
     return contact;
   };
 
@@ -81,7 +85,7 @@ export async function applyGhlAppointments(
       continue;
     }
     if (!target) {
-      inserts.push({ i, ...newRow(a, wantContact(a)) });
+      inserts.push({ i, ...newRow(a, wantContact(a, i)) });
       outcomes.push('created');
       continue;
     }
@@ -93,7 +97,7 @@ export async function applyGhlAppointments(
     const row =
       target.syncStatus === 'pending' || target.syncStatus === 'syncing'
         ? linked(target, a)
-        : mirrored(target, a, wantContact(a));
+        : mirrored(target, a, wantContact(a, i));
     const visible = differs(target, row);
     updates.push({ i, before: target, row, visible, bump: visible && row.syncStatus === 'synced' });
     outcomes.push(visible ? 'updated' : 'unchanged');

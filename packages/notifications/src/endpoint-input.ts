@@ -19,6 +19,8 @@ export function newEndpointSchema(self: SelfAddress) {
       url: z
         .string()
         .max(2048)
+        // Control characters (NUL above all, which PostgreSQL cannot store) are no part of a URL.
+        .refine((url) => !/[\u0000-\u001f\u007f]/.test(url), 'must not contain control characters')
         .superRefine((url, context) => {
           const problem = endpointUrlProblem(url, self);
           if (problem) context.addIssue({ code: 'custom', message: problem });

@@ -50,9 +50,13 @@ export function accountFor(
     return !afterGhl;
   });
   const replayJobs = newJobs.filter((j) => j.queue === 'webhooks' && j.id.startsWith('replay-'));
+  // Deliveries to RV3 come from cita changes, which are traced below, not from one request.
   const unknownJobs = newJobs.filter(
     (j) =>
-      !(j.requestId && byRequestId.has(j.requestId)) && !j.id.startsWith('replay-') && j.queue !== 'citas',
+      !(j.requestId && byRequestId.has(j.requestId)) &&
+      !j.id.startsWith('replay-') &&
+      j.queue !== 'citas' &&
+      j.queue !== 'notifications',
   );
 
   const acceptedWebhooks = outcomes.filter((o) => webhookRoute(o) && isAccepted(o));
@@ -126,7 +130,8 @@ export function accountFor(
         notStored.length === 0 &&
         unasked.length === 0 &&
         rows.webhookEvents.length === storedIds.size &&
-        replayJobs.length === replayed,
+        // A replay retries the failed job itself; only one whose job is gone is enqueued anew.
+        replayJobs.length <= replayed,
       detail: `${storedIds.size} accepted (${acceptedWebhooks.length} answers), ${webhookJobs.size} webhook jobs, ${rows.webhookEvents.length} webhook_events rows; ${replayJobs.length} replay jobs for ${replayed} replayed${notStored[0] ? `; not stored: ${notStored[0]}` : ''}${unasked[0] ? `; job no answer accepted: ${unasked[0]}` : ''}`,
     },
     {

@@ -8,7 +8,12 @@ import { defineJob } from '../define-job.js';
 export const contactFetch = defineJob({
   name: 'ghl.contact-fetch',
   queue: 'citas',
-  schema: z.object({ locationId: z.string().min(1).max(256), contactId: z.string().min(1).max(256) }),
+  schema: z.object({
+    locationId: z.string().min(1).max(256),
+    contactId: z.string().min(1).max(256),
+    // The request whose webhook named the contact, so the job's log lines join its.
+    requestId: z.string().optional(),
+  }),
   options: {
     attempts: 8,
     backoff: { type: 'exponential', delay: 2000, jitter: 0.5 },

@@ -70,7 +70,11 @@ const installOptions = {
 export const ghlInstallLocation = defineJob({
   name: 'ghl.install-location',
   queue: 'maintenance',
-  schema: z.object({ locationId: z.string().min(1), companyId: z.string().min(1) }),
+  schema: z.object({
+    locationId: z.string().min(1),
+    companyId: z.string().min(1),
+    requestId: z.string().optional(),
+  }),
   options: installOptions,
 });
 
@@ -78,7 +82,7 @@ export const ghlInstallLocation = defineJob({
 export const ghlInstallCompany = defineJob({
   name: 'ghl.install-company',
   queue: 'maintenance',
-  schema: z.object({ companyId: z.string().min(1) }),
+  schema: z.object({ companyId: z.string().min(1), requestId: z.string().optional() }),
   options: installOptions,
 });
 
@@ -86,7 +90,7 @@ export const ghlInstallCompany = defineJob({
 export const ghlForgetTokens = defineJob({
   name: 'ghl.forget-tokens',
   queue: 'maintenance',
-  schema: z.object({ resourceId: z.string().min(1) }),
+  schema: z.object({ resourceId: z.string().min(1), requestId: z.string().optional() }),
   options: {
     attempts: 8,
     backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },

@@ -1,7 +1,7 @@
 import { type Db, describeError, webhookEvents } from '@ghl-bridge/db';
 import type { WebhookSource } from '@ghl-bridge/jobs';
 import { eq, or, sql } from 'drizzle-orm';
-import { type GhlEvent, parseGhlEvent, withoutNulBytes } from './ghl-events.js';
+import { type DeliveredEvent, type GhlEvent, parseGhlEvent, withoutNulBytes } from './ghl-events.js';
 import {
   type EffectStatus,
   effectContext,
@@ -19,6 +19,8 @@ export interface WebhookDelivery {
   webhookId?: string | undefined;
   event: Record<string, unknown>;
   receivedAt: string;
+  /** The ingress request that stored it: jobs its effects promise carry it too. */
+  requestId?: string | undefined;
   /** Who vouched for it (GHL's signature when absent); kept on the row for replays. */
   source?: WebhookSource | undefined;
 }
@@ -70,10 +72,11 @@ export async function applyWebhookEvents(
     const rows = await claimEventRows(tx, deliveries);
     const outcomes: WebhookOutcome[] = rows.map(() => 'duplicate');
     // Each due event is parsed once, here, and its effect gets it typed.
-    const dueByKind = new Map<string, { indexes: number[]; events: GhlEvent[] }>();
+    const dueByKind = new Map<string, { indexes: number[]; events: DeliveredEvent[] }>();
     rows.forEach((row, i) => {
       if (!row.due) return;
-      const event = parseGhlEvent((deliveries[i] as WebhookDelivery).event);
+      const delivery = deliveries[i] as WebhookDelivery;
+      const event = { ...parseGhlEvent(delivery.event), requestId: delivery.requestId };
       const group = dueByKind.get(event.kind) ?? { indexes: [], events: [] };
       group.indexes.push(i);
       group.events.push(event);

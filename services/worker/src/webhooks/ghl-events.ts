@@ -68,6 +68,9 @@ export type GhlEvent =
 
 export type GhlEventKind = GhlEvent['kind'];
 
+/** An event as effects get it: with the request that delivered it, for the jobs it promises. */
+export type DeliveredEvent = GhlEvent & { requestId?: string | undefined };
+
 /** GHL's event types and what each one is to us. Anything else is recorded as ignored. */
 const KINDS: Readonly<Record<string, GhlEventKind>> = {
   AppointmentCreate: 'appointment.upsert',

@@ -13,7 +13,10 @@ export interface EffectContext {
   promise(...messages: OutboxMessage[]): Promise<void>;
 }
 
-export type EventOf<K extends GhlEventKind> = Extract<GhlEvent, { kind: K }>;
+export type EventOf<K extends GhlEventKind> = Extract<GhlEvent, { kind: K }> & {
+  /** The ingress request that delivered it: the jobs it promises carry it too. */
+  requestId?: string | undefined;
+};
 
 /** The change one event makes, run inside the transaction that records the event. */
 export type SingleEffect<E> = (context: EffectContext, event: E) => Promise<EffectStatus>;

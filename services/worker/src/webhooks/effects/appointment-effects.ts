@@ -29,7 +29,10 @@ export const upsertAppointments: BatchEffect<EventOf<'appointment.upsert'>> = {
       events.map((e) => e.appointment),
       'ghl',
     );
-    await fetchContacts(context, unknownContacts);
+    await fetchContacts(
+      context,
+      unknownContacts.map((c) => ({ ...c, requestId: events[c.index]?.requestId })),
+    );
     return outcomes.map(statusOf);
   },
 };
@@ -48,13 +51,13 @@ export const deleteAppointments: BatchEffect<EventOf<'appointment.delete'>> = {
 
 export async function fetchContacts(
   context: EffectContext,
-  contacts: ReadonlyArray<{ locationId: string; contactId: string }>,
+  contacts: ReadonlyArray<{ locationId: string; contactId: string; requestId?: string | undefined }>,
 ): Promise<void> {
   await context.promise(
-    ...contacts.map(({ locationId, contactId }) => ({
+    ...contacts.map(({ locationId, contactId, requestId }) => ({
       jobName: 'ghl.contact-fetch',
       jobId: contactFetchJobId(contactId),
-      payload: { locationId, contactId },
+      payload: { locationId, contactId, requestId },
     })),
   );
 }

@@ -46,14 +46,14 @@ export const installKeys = (event: Record<string, unknown>) => [
 
 // Follow-up work is promised through the outbox, in the webhook batch's transaction: the job
 // exists exactly when the effect committed (a rolled-back batch promises nothing), and the
-// worker's outbox sweeper enqueues it shortly after. Nothing here may call GHL or Redis itself.
+// worker enqueues it as soon as the batch commits. Nothing here may call GHL or Redis itself.
 
 /**
  * The app was installed: remember it. A location under an agency gets a job that makes sure it
  * has its own token (minting it from the company token, retrying until that token exists); an
  * agency-level install gets a job that lists its installed locations.
  */
-export const install: SingleEffect<EventOf<'install'>> = async ({ tx, promise }, { raw }) => {
+export const install: SingleEffect<EventOf<'install'>> = async ({ tx, promise }, { raw, requestId }) => {
   const { resourceId, applied } = await record(tx, raw, true);
   if (!applied) return 'ignored';
   const { locationId, companyId } = installEvent.parse(raw);
@@ -62,13 +62,13 @@ export const install: SingleEffect<EventOf<'install'>> = async ({ tx, promise },
     await promise({
       jobName: 'ghl.install-location',
       jobId: `install-${stamp}`,
-      payload: { locationId, companyId },
+      payload: { locationId, companyId, requestId },
     });
   else if (companyId)
     await promise({
       jobName: 'ghl.install-company',
       jobId: `install-company-${stamp}`,
-      payload: { companyId },
+      payload: { companyId, requestId },
     });
   return 'processed';
 };
@@ -79,14 +79,14 @@ export const install: SingleEffect<EventOf<'install'>> = async ({ tx, promise },
  * which this transaction cannot touch, so a `ghl.forget-tokens` job (through the outbox, after
  * commit) drops it: no call goes on with it, and a rollback drops nothing.
  */
-export const uninstall: SingleEffect<EventOf<'uninstall'>> = async ({ tx, promise }, { raw }) => {
+export const uninstall: SingleEffect<EventOf<'uninstall'>> = async ({ tx, promise }, { raw, requestId }) => {
   const { resourceId, applied } = await record(tx, raw, false);
   if (!applied) return 'ignored';
   await tx.delete(ghlTokens).where(eq(ghlTokens.resourceId, resourceId));
   await promise({
     jobName: 'ghl.forget-tokens',
     jobId: `forget-${jobIdPart(resourceId)}-${Date.now()}`,
-    payload: { resourceId },
+    payload: { resourceId, requestId },
   });
   return 'processed';
 };
