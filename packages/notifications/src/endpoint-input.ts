@@ -2,6 +2,11 @@ import { citaChangeKind } from '@ghl-bridge/db';
 import { z } from 'zod';
 import { endpointUrlProblem, type SelfAddress } from './endpoint-url.js';
 
+const isControl = (char: string) => {
+  const code = char.charCodeAt(0);
+  return code < 0x20 || code === 0x7f;
+};
+
 /** A location id as GHL gives them: visible ASCII, no comma (the CLI takes a comma list). */
 const locationId = z
   .string()
@@ -20,7 +25,7 @@ export function newEndpointSchema(self: SelfAddress) {
         .string()
         .max(2048)
         // Control characters (NUL above all, which PostgreSQL cannot store) are no part of a URL.
-        .refine((url) => !/[\u0000-\u001f\u007f]/.test(url), 'must not contain control characters')
+        .refine((url) => ![...url].some(isControl), 'must not contain control characters')
         .superRefine((url, context) => {
           const problem = endpointUrlProblem(url, self);
           if (problem) context.addIssue({ code: 'custom', message: problem });
