@@ -67,7 +67,14 @@ try {
     ...(await phase('no-op', (p) => [spawnTs('noop', 'bench/lib/noop-worker.ts', workerEnv(p))], 1)),
   });
   for (const processes of [1, 2]) {
-    await sql`truncate webhook_events, citas cascade`;
+    await sql`truncate webhook_events, citas, cita_changes, ghl_contacts cascade`;
+    // The patients, as GHL's ContactCreate webhooks would have brought them before their
+    // appointments: the appointments name known contacts, as they do in a running clinic.
+    await sql`
+      insert into ghl_contacts (id, location_id, name, email, phone, data, last_event_at)
+      select 'contact-' || i, 'bench-loc', 'Patient ' || i, 'p' || i || '@example.com', '+5190000' || i,
+             '{}'::jsonb, now() - interval '1 day'
+      from generate_series(0, ${DISTINCT - 1}) as i`;
     const drained = await phase(
       `${processes} worker(s)`,
       (p) =>

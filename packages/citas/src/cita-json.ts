@@ -1,4 +1,4 @@
-import { type Cita, citaStatus, citaSyncStatus } from '@ghl-bridge/db';
+import { type Cita, citaFromRow, citaStatus, citaSyncStatus } from '@ghl-bridge/db';
 import { formatInZone } from '@ghl-bridge/zoned-time';
 import { z } from 'zod';
 
@@ -71,23 +71,10 @@ export function toCitaJson(cita: Cita, settings: { timeZone: string }): CitaJson
   };
 }
 
-// A cita row as a change snapshot holds it: the row's own JSON (dates as ISO strings).
-const DATE_FIELDS = [
-  'startAt',
-  'endAt',
-  'blockedUntil',
-  'ghlDateUpdated',
-  'deletedAt',
-  'createdAt',
-  'updatedAt',
-] as const;
-
-/** The row stored in a change, as a Cita again. */
+/**
+ * The cita a change holds: its row as PostgreSQL's to_jsonb wrote it (column names), read back
+ * with the same mapping as any raw row.
+ */
 export function citaFromSnapshot(snapshot: Record<string, unknown>): Cita {
-  const row: Record<string, unknown> = { ...snapshot };
-  for (const field of DATE_FIELDS) {
-    const value = row[field];
-    row[field] = typeof value === 'string' ? new Date(value) : null;
-  }
-  return row as unknown as Cita;
+  return citaFromRow(snapshot);
 }

@@ -54,7 +54,7 @@ export class CitaWrites {
       const before = touched ? touched.before : { ...cita, conflictWith: heldBefore ?? cita.conflictWith };
       const changed = changedFields(before, cita);
       if (before && changed.length === 0) continue;
-      entries.push({ cita, kind: changeKind(before, cita, changed, touched?.hint), changed });
+      entries.push({ citaId: id, kind: changeKind(before, cita, changed, touched?.hint), changed });
     }
     await appendChanges(this.tx, this.origin, entries);
     return after;

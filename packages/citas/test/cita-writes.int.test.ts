@@ -47,7 +47,7 @@ describe('every write to a cita appends exactly one change, in the same transact
     expect(changes[2]?.changed).toEqual(['ghl_appointment_id', 'sync_status']);
     // Each change holds the cita as it was right after that write.
     expect(changes.map((c) => (c.cita as { version: number }).version)).toEqual([1, 2, 2, 3, 3]);
-    expect((changes[4]?.cita as { syncError?: string } | undefined)?.syncError).toBe(
+    expect((changes[4]?.cita as { sync_error?: string } | undefined)?.sync_error).toBe(
       'GHL answered 400: nope',
     );
   });

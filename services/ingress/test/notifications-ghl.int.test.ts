@@ -92,7 +92,7 @@ describe('GHL-side changes reach RV3', () => {
 
       const changes = await changesOf(database.db, location.locationId);
       const byAppointment = (id: string) =>
-        changes.filter((c) => (c.cita as { ghlAppointmentId?: string }).ghlAppointmentId === id);
+        changes.filter((c) => (c.cita as { ghl_appointment_id?: string }).ghl_appointment_id === id);
       expect(byAppointment(kept.id).map((c) => c.kind)).toContain('cita.created');
       expect(
         byAppointment(kept.id).some((c) => c.kind === 'cita.updated' && c.changed.includes('start')),

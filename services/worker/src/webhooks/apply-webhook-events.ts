@@ -144,10 +144,14 @@ async function claimEventRows(
   const json = (values: unknown) => JSON.stringify(values);
   const hashes = json(deliveries.map((d) => d.payloadHash));
   const webhookIds = json(deliveries.flatMap((d) => d.webhookId ?? []));
+  // Two index lookups joined, not one OR: with an OR PostgreSQL scans the whole table, which
+  // grows with every event kept (measured: 5 ms a batch at 14,000 rows, linear in the rows).
   const lockSeen = sql`
     select id::text, status::text, webhook_id, payload_hash from webhook_events
-    where payload_hash in (select jsonb_array_elements_text(${hashes}::jsonb))
-       or webhook_id in (select jsonb_array_elements_text(${webhookIds}::jsonb))
+    where id in (
+      select id from webhook_events where payload_hash in (select jsonb_array_elements_text(${hashes}::jsonb))
+      union
+      select id from webhook_events where webhook_id in (select jsonb_array_elements_text(${webhookIds}::jsonb)))
     order by id
     for update`;
   const rows = await tx.execute<EventRow>(sql`
