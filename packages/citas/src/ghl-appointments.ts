@@ -63,9 +63,12 @@ export async function applyGhlAppointments(
   appointments: readonly GhlAppointment[],
   origin: 'ghl' | 'reconcile',
 ): Promise<GhlApplyResult> {
-  const targets = await lockTargets(tx, appointments);
   const contactIds = appointments.flatMap((a) => (present(a.contactId) ? [a.contactId] : []));
-  const contacts = await contactsByIds(tx, contactIds);
+  // Independent reads: issued together, the transaction's connection pipelines them.
+  const [targets, contacts] = await Promise.all([
+    lockTargets(tx, appointments),
+    contactsByIds(tx, contactIds),
+  ]);
   const unknownContacts = new Map<string, { locationId: string; contactId: string; index: number }>();
   const wantContact = (a: GhlAppointment, index: number): ContactFacts | undefined => {
     if (!present(a.contactId)) return undefined;
