@@ -1,4 +1,4 @@
-import { citaChangeKind } from '@ghl-bridge/db';
+import { citaChangeKind, isStorableInstant } from '@ghl-bridge/db';
 import { z } from 'zod';
 import { endpointUrlProblem, type SelfAddress } from './endpoint-url.js';
 
@@ -38,12 +38,12 @@ export function newEndpointSchema(self: SelfAddress) {
 }
 export type NewEndpoint = z.infer<ReturnType<typeof newEndpointSchema>>;
 
-/** Replay from this instant on: ISO-8601 with an offset, from year 1 (PostgreSQL's range). */
+/** Replay from this instant on: ISO-8601 with an offset, within what PostgreSQL stores. */
 export const replaySinceSchema = z
   .object({
     since: z.iso
       .datetime({ offset: true, message: 'must be ISO-8601 with an offset or Z' })
-      .refine((v) => Date.parse(v) >= Date.parse('0001-01-01T00:00:00Z'), 'must be a date from year 1 on'),
+      .refine((v) => isStorableInstant(Date.parse(v)), 'must be a date from year 1 to 9999'),
   })
   .strict();
 

@@ -182,9 +182,17 @@ describe('managing RV3 endpoints', () => {
       const replay = await post(`${endpoint.id}/replay`, { since: '2030-01-01T00:00:00+02:00' });
       expect(replay.statusCode).toBe(200);
       expect(replay.json()).toEqual({ replayed: 0 });
-      for (const payload of [{}, { since: 'yesterday' }, { since: '2030-01-01T00:00:00' }, { since: 5 }]) {
+      for (const payload of [
+        {},
+        { since: 'yesterday' },
+        { since: '2030-01-01T00:00:00' },
+        { since: 5 },
+        // Past PostgreSQL's last instant once in UTC: refused by the schema, not by the database.
+        { since: '9999-12-31T23:59:59-01:00' },
+      ]) {
         const response = await post(`${endpoint.id}/replay`, payload);
         expect(response.statusCode, JSON.stringify(payload)).toBe(400);
+        expect(response.json().error, JSON.stringify(payload)).toBe('validation_failed');
       }
       const unknown = '0b0c5a55-1111-4222-8333-444455556666';
       for (const action of ['disable', 'enable', 'rotate-secret', 'replay']) {
