@@ -48,7 +48,10 @@ export async function requeueIdleDeliveries(db: Executor, queues: Queues, idleMs
   for (const delivery of idle) {
     const job = await queues.notifications.getJob(notificationJobId(delivery.id, delivery.generation));
     if (!job) missing.push(delivery);
-    else if (await job.isFailed()) await job.retry('failed');
+    else if (await job.isFailed())
+      // Another process's sweep may retry it first (BullMQ then throws: no longer failed), or its
+      // age may remove it meanwhile: adding it under its id is then right, or a no-op.
+      await job.retry('failed').catch(() => missing.push(delivery));
   }
   await enqueueDeliveries(queues, missing);
   return missing.length;

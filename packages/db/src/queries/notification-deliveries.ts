@@ -49,11 +49,13 @@ export async function fanOutChanges(db: Db, { batch = 5000 } = {}): Promise<FanO
 export type ReleaseScope =
   /** Lanes of the changes positioned in (after, upTo]: what a fan-out just added. */
   | { positions: { after: number; upTo: number } }
-  /** One lane: its queued delivery just finished. */
-  | { endpointId: string; citaId: string }
   /** Every lane of one endpoint (a replay). */
   | { endpointId: string }
-  /** Every lane: the periodic sweep, after a crash between a finish and its release. */
+  /**
+   * Every lane: the periodic sweep. A finish releases its lane's next delivery in the same
+   * statement, but a fan-out or a replay commits first and releases after: a crash between the
+   * two leaves lanes waiting until this finds them.
+   */
   | { all: true };
 
 /**
@@ -70,11 +72,9 @@ export async function releaseDeliveries(
     'positions' in scope
       ? sql`d.cita_id in (select cita_id from cita_changes
           where position > ${scope.positions.after} and position <= ${scope.positions.upTo})`
-      : 'citaId' in scope
-        ? sql`d.endpoint_id = ${scope.endpointId} and d.cita_id = ${scope.citaId}`
-        : 'endpointId' in scope
-          ? sql`d.endpoint_id = ${scope.endpointId}`
-          : sql`true`;
+      : 'endpointId' in scope
+        ? sql`d.endpoint_id = ${scope.endpointId}`
+        : sql`true`;
   for (let attempt = 1; ; attempt++) {
     try {
       const rows = await db.execute<{ id: string | number; generation: number }>(sql`

@@ -93,10 +93,11 @@ export async function startNotificationDispatcher(
     }
   }
 
+  // One sweep at a time: a slow one (many idle deliveries) is not overtaken by the next tick.
+  let sweeping: Promise<void> | undefined;
   const sweep = async () => {
     try {
       await run();
-      // A finish whose release was lost (a crash between the two) left its lane waiting.
       const released = await releaseAndEnqueue(db, queues, { all: true });
       const requeued = await requeueIdleDeliveries(db, queues, idleMs);
       if (released || requeued) log.info({ released, requeued }, 'notification sweep queued deliveries');
@@ -104,7 +105,12 @@ export async function startNotificationDispatcher(
       log.warn({ err: error }, 'notification sweep failed');
     }
   };
-  const sweeper = setInterval(() => void sweep(), sweepMs);
+  const sweeper = setInterval(() => {
+    if (sweeping || stopped) return;
+    sweeping = sweep().finally(() => {
+      sweeping = undefined;
+    });
+  }, sweepMs);
   sweeper.unref();
 
   // Re-subscribed by postgres.js after a reconnect; a run then covers what came meanwhile.
@@ -120,6 +126,7 @@ export async function startNotificationDispatcher(
       clearInterval(sweeper);
       if (timer) clearTimeout(timer);
       await listener.unlisten().catch(() => undefined);
+      await sweeping;
       await running;
     },
   };
