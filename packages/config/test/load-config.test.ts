@@ -113,7 +113,16 @@ describe('Redis settings', () => {
         /REDIS_CLUSTER_NODES: must be host:port/,
       );
     }
-    expect(() => loadConfig({ REDIS_CLUSTER_NODES: 'secret-host' })).not.toThrow(/secret-host/);
+    const refusal = (() => {
+      try {
+        loadConfig({ REDIS_CLUSTER_NODES: 'secret-host' });
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(refusal).toBeInstanceOf(ConfigError);
+    expect((refusal as Error).message).toMatch(/REDIS_CLUSTER_NODES/);
+    expect((refusal as Error).message).not.toMatch(/secret-host/);
   });
 
   it('rejects braces in QUEUE_PREFIX, since hash tags are added per queue and per location', () => {

@@ -107,7 +107,7 @@ describe('blocked slots', () => {
     expect((later.body as { events: unknown[] }).events).toEqual([]);
   });
 
-  it('answers GET /calendars/events errors: 400 without calendarId/userId/groupId, 422 for non-ms times, 403 elsewhere', async () => {
+  it('answers GET /calendars/blocked-slots errors: 400 without calendarId/userId/groupId, 422 for non-ms times, 403 elsewhere', async () => {
     const none = await api(w, 'GET', blockedQuery({ startTime: 1, endTime: 2 }));
     expect(none.status).toBe(400);
     expect(none.body).toMatchObject({ statusCode: 400, message: expect.any(String) });

@@ -40,7 +40,7 @@ describe('both sides end up holding the same appointment', () => {
       const ghlId = (await s.api('GET', `/api/ghl/citas/${id}`)).json().ghl_appointment_id;
       expect((await ghlAppointment(s, ghlId))?.description).toBe('En ayunas 8 h');
       // The echo (AppointmentCreate, which carries `notes` and no `description`) changes nothing.
-      await s.webhooksDelivered();
+      await s.webhooksApplied();
       expect((await s.api('GET', `/api/ghl/citas/${id}`)).json().notes).toBe('En ayunas 8 h');
 
       const moved = await s.api('PUT', `/api/ghl/citas/${id}`, { start: lima('10:00') });
@@ -50,7 +50,7 @@ describe('both sides end up holding the same appointment', () => {
           timeout: 10_000,
         })
         .toBe('synced');
-      await s.webhooksDelivered();
+      await s.webhooksApplied();
       expect(await s.reconcile()).toMatchObject({ failed: [] });
       let cita = (await s.api('GET', `/api/ghl/citas/${id}`)).json();
       expect(cita).toMatchObject({ notes: 'En ayunas 8 h', start: lima('10:00') });
@@ -61,7 +61,7 @@ describe('both sides end up holding the same appointment', () => {
         notes: 'Confirmó por teléfono',
         description: 'Traer análisis',
       });
-      await s.webhooksDelivered();
+      await s.webhooksApplied();
       await expect
         .poll(async () => (await s.api('GET', `/api/ghl/citas/${id}`)).json().ghl_notes, { timeout: 10_000 })
         .toBe('Confirmó por teléfono');
@@ -108,7 +108,7 @@ describe('both sides end up holding the same appointment', () => {
         endTime: new Date(Date.parse(lima('11:45'))).toISOString(),
         title: 'Reservó por WhatsApp',
       });
-      await s.webhooksDelivered();
+      await s.webhooksApplied();
       const theirs = async () =>
         (await s.db.select().from(citas).where(eq(citas.ghlAppointmentId, made.id)))[0];
       await expect.poll(async () => (await theirs())?.patientName, { timeout: 10_000 }).toBe('Rosa Huamán');

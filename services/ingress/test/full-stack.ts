@@ -2,14 +2,24 @@ import type { Config } from '@ghl-bridge/config';
 import { createApiKey, type Db, saveLocationSettings } from '@ghl-bridge/db';
 import type { TokenSet } from '@ghl-bridge/ghl';
 import { type RunningSandbox, startSandbox } from '@ghl-bridge/ghl-sandbox';
-import { enqueueReconcile, queuePrefix } from '@ghl-bridge/jobs';
+import { enqueueReconcile, QUEUE_NAMES, type Queues, queuePrefix } from '@ghl-bridge/jobs';
 import { type SandboxLocation, sandboxLocation, type TestDatabase } from '@ghl-bridge/testing';
 import { createWorker } from '@ghl-bridge/worker';
 import { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { expect } from 'vitest';
 import { startTestApp } from './test-app.js';
 
 const WEEK = { start: '00:00', end: '24:00' };
+
+/** Nothing left to do on any queue but `notifications`: every GHL event and its follow-ups are applied. */
+export async function applied(queues: Queues): Promise<boolean> {
+  for (const name of QUEUE_NAMES.filter((q) => q !== 'notifications')) {
+    const counts = await queues[name].getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+    if (Object.values(counts).some((n) => n > 0)) return false;
+  }
+  return true;
+}
 
 export interface StackFixtures {
   database: TestDatabase;
@@ -118,8 +128,14 @@ export async function startFullStack({ config, database, redis }: StackFixtures 
     /** A staff API call with the location's key. */
     api: (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
       stack.app.inject({ method, url, headers, ...(payload ? { payload } : {}) }),
-    /** Every webhook the sandbox sent has been answered. */
-    webhooksDelivered: () => sandbox.admin.webhooksIdle(10_000),
+    /**
+     * Every webhook the sandbox sent has been answered and applied: ingress answers once the job
+     * is queued, so the queues must be empty too before the cita shows what the webhook did.
+     */
+    async webhooksApplied() {
+      expect((await sandbox.admin.webhooksIdle(10_000)).idle).toBe(true);
+      await expect.poll(() => applied(stack.queues), { timeout: 10_000 }).toBe(true);
+    },
     /** One reconciliation of the location, as the scheduler or `reconcile now` queues it. */
     async reconcile() {
       const job = await enqueueReconcile(stack.queues, location.locationId);

@@ -35,8 +35,12 @@ describe('POST /api/webhooks/ghl/', () => {
         schedulers: false,
       });
       try {
-        const [webhooks] = worker.workers;
-        await new Promise((resolve) => webhooks?.on('completed', resolve));
+        // The job may finish before createWorker returns: wait on its state, not on an event.
+        await expect
+          .poll(async () => (await queues.webhooks.getJob(first.json().jobId))?.getState(), {
+            timeout: 10_000,
+          })
+          .toBe('completed');
         const job = await queues.webhooks.getJob(first.json().jobId);
         if (!job) throw new Error('job vanished');
         expect(await worker.run(job)).toEqual({ outcome: 'duplicate' });

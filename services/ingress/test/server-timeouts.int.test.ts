@@ -39,6 +39,7 @@ describe('server timeouts', () => {
       const { port } = app.server.address() as { port: number };
       const headersOnlyHalf = await sendAndWait(port, 'POST /api/webhooks/ghl HTTP/1.1\r\nHost: x\r\n');
       expect(headersOnlyHalf.answer).toMatch(/^HTTP\/1\.1 408/);
+      expect(headersOnlyHalf.closedAfterMs).toBeLessThan(5000);
       const slowBody = await sendAndWait(
         port,
         'POST /api/webhooks/ghl HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"type":',

@@ -1,8 +1,8 @@
-import { citaChanges, citas, ghlBlockedSlots, idempotencyKeys } from '@ghl-bridge/db';
+import { citaChanges, citas, createApiKey, ghlBlockedSlots, idempotencyKeys } from '@ghl-bridge/db';
 import { test } from '@ghl-bridge/testing';
 import { eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
-import { CAL, citaBody, FOREIGN_CAL, LOC, OTHER_CAL, startStaffApp } from './staff-helpers.js';
+import { CAL, citaBody, FOREIGN_CAL, LOC, OTHER_CAL, OTHER_LOC, startStaffApp } from './staff-helpers.js';
 
 describe('RV3 ids, conflicts and the change feed through the staff API', () => {
   test('external_id is unique per location, also under concurrent creates, and findable', async ({
@@ -131,6 +131,15 @@ describe('RV3 ids, conflicts and the change feed through the staff API', () => {
   }) => {
     const { app, auth, close } = await startStaffApp(database, config);
     try {
+      // Another location's booking, first in the log: the key's feed must not show it.
+      const other = await createApiKey(database.db, { name: 'other clinic', locationIds: [OTHER_LOC] });
+      const foreign = await app.inject({
+        method: 'POST',
+        url: '/api/ghl/citas',
+        headers: { authorization: `Bearer ${other.secret}` },
+        payload: citaBody({ location_id: OTHER_LOC, calendar_id: FOREIGN_CAL }),
+      });
+      expect(foreign.statusCode).toBe(202);
       const created = await app.inject({
         method: 'POST',
         url: '/api/ghl/citas',
@@ -150,6 +159,7 @@ describe('RV3 ids, conflicts and the change feed through the staff API', () => {
       expect(first.statusCode).toBe(200);
       const page1 = first.json();
       expect(page1.changes.map((c: { kind: string }) => c.kind)).toEqual(['cita.created', 'cita.updated']);
+      expect(page1.changes.map((c: { cita: { id: string } }) => c.cita.id)).toEqual([id, id]);
       expect(page1.changes[0]).toMatchObject({
         origin: 'rv3',
         cita: { id, notes: 'ayunas', start: '2030-03-04T09:00:00-05:00' },
@@ -194,7 +204,7 @@ describe('RV3 ids, conflicts and the change feed through the staff API', () => {
           c.deleted_at !== null,
         ]),
       ).toEqual([[id, true]]);
-      expect(await database.db.select().from(citaChanges)).toHaveLength(3);
+      expect(await database.db.select().from(citaChanges).where(eq(citaChanges.citaId, id))).toHaveLength(3);
     } finally {
       await close();
     }

@@ -38,14 +38,15 @@ describe('webhook.process', () => {
   test('a worker drains the queue and marks the event processed', async ({ config, database, redis }) => {
     const running = await startWorker({ config, database, redis }, { drain: ['webhooks'], concurrency: 2 });
     const payload = delivery();
-    const job = await enqueue(running.deps.queues, 'webhook.process', payload, {
-      jobId: webhookJobId(payload.webhookId, payload.payloadHash),
-    });
+    const jobId = webhookJobId(payload.webhookId, payload.payloadHash);
     const [worker] = running.workers;
-    await new Promise<void>((resolve, reject) => {
-      worker?.on('completed', (done) => done.id === job.id && resolve());
-      worker?.on('failed', (failed, error) => failed?.id === job.id && reject(error));
+    // Listening before the job exists: it may finish before enqueue's promise resolves.
+    const finished = new Promise<void>((resolve, reject) => {
+      worker?.on('completed', (done) => done.id === jobId && resolve());
+      worker?.on('failed', (failed, error) => failed?.id === jobId && reject(error));
     });
+    await enqueue(running.deps.queues, 'webhook.process', payload, { jobId });
+    await finished;
     const [row] = await rowsFor(database.db, payload.payloadHash);
     expect(row).toMatchObject({
       status: 'processed',
