@@ -1,6 +1,6 @@
-import { type CitaChange, citaChangeKind, citaChangeOrigin } from '@ghl-bridge/db';
+import { type CitaChange, citaChangeKind, citaChangeOrigin, citaFromRow } from '@ghl-bridge/db';
 import { z } from 'zod';
-import { citaFromSnapshot, citaJson, toCitaJson } from './cita-json.js';
+import { citaJson, toCitaJson } from './cita-json.js';
 
 /** One change as the feed (`GET /api/ghl/changes`) and RV3's webhooks (`data`) show it. */
 export const changeJson = z.object({
@@ -26,6 +26,7 @@ export function toChangeJson(change: CitaChange, settings: { timeZone: string })
     origin: change.origin,
     changed: change.changed,
     at: change.at.toISOString(),
-    cita: toCitaJson(citaFromSnapshot(change.cita as Record<string, unknown>), settings),
+    // The snapshot is the row as PostgreSQL's to_jsonb wrote it: column names, like a raw row.
+    cita: toCitaJson(citaFromRow(change.cita as Record<string, unknown>), settings),
   };
 }

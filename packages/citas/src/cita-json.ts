@@ -1,4 +1,4 @@
-import { type Cita, citaFromRow, citaStatus, citaSyncStatus } from '@ghl-bridge/db';
+import { type Cita, citaStatus, citaSyncStatus } from '@ghl-bridge/db';
 import { formatInZone } from '@ghl-bridge/zoned-time';
 import { z } from 'zod';
 
@@ -69,12 +69,4 @@ export function toCitaJson(cita: Cita, settings: { timeZone: string }): CitaJson
     created_at: at(cita.createdAt),
     updated_at: at(cita.updatedAt),
   };
-}
-
-/**
- * The cita a change holds: its row as PostgreSQL's to_jsonb wrote it (column names), read back
- * with the same mapping as any raw row.
- */
-export function citaFromSnapshot(snapshot: Record<string, unknown>): Cita {
-  return citaFromRow(snapshot);
 }

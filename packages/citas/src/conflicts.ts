@@ -1,14 +1,12 @@
-import { type Executor, SLOT_HOLDING_STATUSES } from '@ghl-bridge/db';
+import type { Executor } from '@ghl-bridge/db';
 import { sql } from 'drizzle-orm';
-import { overlapsSql } from './slot-queries.js';
+import { HOLDING, overlapsSql } from './slot-queries.js';
 
-const HOLDING = sql.raw(SLOT_HOLDING_STATUSES.map((s) => `'${s}'`).join(', '));
-
-interface OverlapRow {
+type OverlapRow = {
   id: string;
   held: string[];
   now: string[];
-}
+};
 
 /**
  * Each cita's recorded conflicts and the active citas it overlaps right now, rows locked.
@@ -16,7 +14,7 @@ interface OverlapRow {
  */
 async function readOverlaps(tx: Executor, ids: readonly string[]): Promise<OverlapRow[]> {
   if (ids.length === 0) return [];
-  const rows = await tx.execute<{ id: string; held: string[] | string; now: string[] | string }>(sql`
+  const rows = await tx.execute<OverlapRow>(sql`
     select c.id, c.conflict_with::text[] as held,
       case when c.status in (${HOLDING}) and c.deleted_at is null then coalesce((
         select array_agg(o.id::text order by o.id) from citas o
@@ -31,7 +29,7 @@ async function readOverlaps(tx: Executor, ids: readonly string[]): Promise<Overl
     where c.id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::uuid)
     order by c.id
     for update of c`);
-  return rows.map((r) => ({ id: r.id, held: textArray(r.held), now: textArray(r.now) }));
+  return [...rows];
 }
 
 /**
@@ -61,11 +59,4 @@ export async function settleConflicts(
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((id) => b.includes(id));
-}
-
-/** postgres.js parses text[] into arrays; a literal `{a,b}` is handled in case a driver does not. */
-function textArray(value: string[] | string): string[] {
-  if (Array.isArray(value)) return value;
-  const inner = value.replace(/^\{|\}$/g, '');
-  return inner ? inner.split(',') : [];
 }

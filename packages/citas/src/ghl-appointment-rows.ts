@@ -94,15 +94,18 @@ export function mirrored(cita: Cita, a: GhlAppointment, contact: ContactFacts | 
   };
 }
 
-function later(held: Date | null, incoming: Date | undefined): Date | null {
+/** The later of what we hold and what GHL says (GHL's `dateUpdated`, kept as bookkeeping). */
+export function later(held: Date | null, incoming: Date | undefined): Date | null {
   return incoming && (!held || incoming > held) ? incoming : held;
 }
 
-/** Whether a write changes anything but bookkeeping (GHL's dateUpdated). */
-export function differs(a: Cita, b: Cita): boolean {
-  const { ghlDateUpdated: _a, ...left } = a;
-  const { ghlDateUpdated: _b, ...right } = b;
-  return JSON.stringify(left) !== JSON.stringify(right);
+/**
+ * True when `incoming` is older than what we hold: the event must change nothing. GHL's
+ * `dateUpdated` has one-second resolution, so an equal time may be a genuine later change in
+ * the same second; it is applied (duplicates never get here: the webhook dedup stops them).
+ */
+export function isStale(incoming: Date | undefined, held: Date | null): boolean {
+  return incoming !== undefined && held !== null && incoming.getTime() < held.getTime();
 }
 
 export function slotOf(

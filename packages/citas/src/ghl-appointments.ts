@@ -1,10 +1,12 @@
 import { type Cita, citaFromRow, type Executor } from '@ghl-bridge/db';
 import { sql } from 'drizzle-orm';
+import { changedFields } from './changed-fields.js';
 import { writeCitas } from './cita-writes.js';
 import { type ContactFacts, contactsByIds } from './contacts.js';
 import {
-  differs,
   type GhlAppointment,
+  isStale,
+  later,
   linked,
   mirrored,
   newRow,
@@ -68,8 +70,7 @@ export async function applyGhlAppointments(
       outcomes.push('created');
       continue;
     }
-    const held = target.ghlDateUpdated;
-    if (target.deletedAt || (a.at && held && a.at.getTime() < held.getTime())) {
+    if (target.deletedAt || isStale(a.at, target.ghlDateUpdated)) {
       outcomes.push('ignored');
       continue;
     }
@@ -77,7 +78,8 @@ export async function applyGhlAppointments(
       target.syncStatus === 'pending' || target.syncStatus === 'syncing'
         ? linked(target, a)
         : mirrored(target, a, wantContact(a, i));
-    const visible = differs(target, row);
+    // Visible: what a change row would name (GHL's dateUpdated alone is bookkeeping).
+    const visible = changedFields(target, row).length > 0;
     updates.push({ i, before: target, row, visible, bump: visible && row.syncStatus === 'synced' });
     outcomes.push(visible ? 'updated' : 'unchanged');
   }
@@ -181,10 +183,10 @@ export async function deleteGhlAppointments(
         outcomes.push('created');
         continue;
       }
-      const ghlDateUpdated = d.at && (!target.ghlDateUpdated || d.at > target.ghlDateUpdated) ? d.at : null;
+      const ghlDateUpdated = later(target.ghlDateUpdated, d.at);
       await tx.execute(sql`
         update citas set deleted_at = now(), version = version + 1, updated_at = now(),
-          ghl_date_updated = coalesce(${ghlDateUpdated?.toISOString() ?? null}::timestamptz, ghl_date_updated)
+          ghl_date_updated = ${ghlDateUpdated?.toISOString() ?? null}::timestamptz
         where id = ${target.id}`);
       writes.touch(target.id, target);
       outcomes.push('updated');

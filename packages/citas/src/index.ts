@@ -14,7 +14,7 @@ export {
 export { type ChangeJson, changeJson, encodeFeedCursor, toChangeJson } from './change-json.js';
 export { CHANGES_CHANNEL } from './change-log.js';
 export { changedFields, changeKind } from './changed-fields.js';
-export { type CitaJson, citaFromSnapshot, citaJson, toCitaJson } from './cita-json.js';
+export { type CitaJson, citaJson, toCitaJson } from './cita-json.js';
 export { CitaWrites, writeCitas } from './cita-writes.js';
 export { applyContactToCitas, type ContactFacts, contactsByIds } from './contacts.js';
 export {

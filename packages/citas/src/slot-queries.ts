@@ -13,7 +13,8 @@ export interface Slot {
   excludeId?: string | undefined;
 }
 
-const HOLDING = sql.raw(SLOT_HOLDING_STATUSES.map((s) => `'${s}'`).join(', '));
+/** The statuses that hold a slot, as an SQL list. */
+export const HOLDING = sql.raw(SLOT_HOLDING_STATUSES.map((s) => `'${s}'`).join(', '));
 
 /**
  * Overlap as GHL sees it, between cita `o` and a slot's columns named by `slot`: the same

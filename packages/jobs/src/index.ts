@@ -23,7 +23,7 @@ export { OUTBOX_SWEEP_EVERY_MS, OUTBOX_SWEEP_SCHEDULER_ID, outboxSweep } from '.
 export { type WebhookSource, webhookProcess, webhookSource } from './definitions/webhook-process.js';
 export { type CalendarSummary, DiscoveryCache, type FreeSlotsQuery } from './discovery-cache.js';
 export { type GhlRefusal, isGhlRefusal } from './ghl-refusal.js';
-export { sha256Hex, webhookJobId } from './job-ids.js';
+export { installJobId, sha256Hex, webhookJobId } from './job-ids.js';
 export {
   closeQueues,
   createQueues,

@@ -13,3 +13,23 @@ export function webhookJobId(webhookId: string | undefined, payloadHash: string)
   if (webhookId === undefined) return `body-${payloadHash}`;
   return SAFE_ID.test(webhookId) ? `wh-${webhookId}` : `wh-${sha256Hex(webhookId)}`;
 }
+
+/** A GHL id as part of a job id: `:` and anything unusual replaced, as BullMQ needs. */
+const idPart = (id: string) => id.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 100);
+
+/**
+ * An install job's id: one per install event (`at` tells a reinstall apart from the first),
+ * so a redelivered event cannot add a second job for the same moment.
+ */
+export function installJobId(
+  kind: 'install-company' | 'install-location' | 'forget-tokens',
+  resourceId: string,
+  at: number = Date.now(),
+): string {
+  const prefix = {
+    'install-company': 'install-company',
+    'install-location': 'install',
+    'forget-tokens': 'forget',
+  }[kind];
+  return `${prefix}-${idPart(resourceId)}-${at}`;
+}

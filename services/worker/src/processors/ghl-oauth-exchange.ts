@@ -1,5 +1,5 @@
 import type { GhlInstalls } from '@ghl-bridge/ghl';
-import { enqueue, isGhlRefusal, oauthCodeKey } from '@ghl-bridge/jobs';
+import { enqueue, installJobId, isGhlRefusal, oauthCodeKey } from '@ghl-bridge/jobs';
 import type { RedisClient } from '@ghl-bridge/redis';
 import { openSecret } from '@ghl-bridge/secrets';
 import { refusalAsAnswer } from '../ghl-reads/refusal-as-answer.js';
@@ -46,11 +46,8 @@ export const processGhlOauthExchange: Processor<'ghl.oauth-exchange'> = async ({
       deps.queues,
       'ghl.install-company',
       { companyId: resourceId },
-      { jobId: `install-company-${safeId(resourceId)}-${Date.now()}` },
+      { jobId: installJobId('install-company', resourceId) },
     );
   log.info({ resourceId, userType, locations: approvedLocations.length }, 'app installed through OAuth');
   return { installed: true, resourceId, userType, locations: approvedLocations };
 };
-
-/** A GHL id as part of a BullMQ job id (no `:`). */
-export const safeId = (id: string) => id.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 100);

@@ -1,7 +1,7 @@
 import { pruneChanges } from '@ghl-bridge/citas';
 import { ghlTokens } from '@ghl-bridge/db';
 import { GhlTransientError } from '@ghl-bridge/ghl';
-import { contactFetchJobId, enqueue, enqueueReconcile } from '@ghl-bridge/jobs';
+import { contactFetchJobId, enqueue, enqueueReconcile, installJobId } from '@ghl-bridge/jobs';
 import { UnrecoverableError } from 'bullmq';
 import { and, eq } from 'drizzle-orm';
 import { reconcileLocation } from '../reconcile/reconcile-location.js';
@@ -10,7 +10,6 @@ import {
   pruneIdempotencyKeys,
   pruneWebhookEvents,
 } from '../webhooks/prune-events.js';
-import { safeId } from './ghl-oauth-exchange.js';
 import type { Processor } from './types.js';
 
 /**
@@ -101,7 +100,7 @@ export const processGhlInstallCompany: Processor<'ghl.install-company'> = async 
       deps.queues,
       'ghl.install-location',
       { companyId, locationId },
-      { jobId: `install-${safeId(locationId)}-${stamp}` },
+      { jobId: installJobId('install-location', locationId, stamp) },
     );
   log.info({ companyId, locations: locations.length }, 'agency install: a token job per location');
   return { locations: locations.length };

@@ -1,6 +1,5 @@
-import { findLocationCalendar, ghlCalendars, saveCalendars } from '@ghl-bridge/db';
+import { calendarLocation, saveCalendars } from '@ghl-bridge/db';
 import { isGhlRefusal } from '@ghl-bridge/jobs';
-import { eq } from 'drizzle-orm';
 import { refusalAsAnswer } from '../ghl-reads/refusal-as-answer.js';
 import type { WorkerDeps } from '../processors/types.js';
 import { calendarMirror } from '../reconcile/from-ghl.js';
@@ -25,18 +24,15 @@ export async function checkWorkflowCalendar(
   const { locationId } = event;
   // Not text: the event's shape check refuses it for good, later.
   if (typeof calendarId !== 'string' || typeof locationId !== 'string') return { ok: true };
-  const [known] = await deps.db
-    .select({ locationId: ghlCalendars.locationId })
-    .from(ghlCalendars)
-    .where(eq(ghlCalendars.id, calendarId));
-  if (known) return known.locationId === locationId ? { ok: true } : refused;
+  const known = await calendarLocation(deps.db, calendarId);
+  if (known) return known === locationId ? { ok: true } : refused;
   const calendars = await refusalAsAnswer(() => deps.ghl.listCalendars(locationId));
-  if (!isGhlRefusal(calendars))
-    await saveCalendars(
-      deps.db,
-      calendars.map((c) => calendarMirror(locationId, c)),
-    );
-  return (await findLocationCalendar(deps.db, locationId, calendarId)) ? { ok: true } : refused;
+  if (isGhlRefusal(calendars)) return refused;
+  await saveCalendars(
+    deps.db,
+    calendars.map((c) => calendarMirror(locationId, c)),
+  );
+  return calendars.some((c) => c.id === calendarId) ? { ok: true } : refused;
 }
 
 const refused: SourceVerdict = {

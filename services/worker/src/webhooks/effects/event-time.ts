@@ -7,12 +7,3 @@ export function eventTime(...candidates: unknown[]): Date | undefined {
   }
   return undefined;
 }
-
-/**
- * True when `incoming` is older than what we hold: the event must change nothing. GHL's
- * `dateUpdated` has one-second resolution, so an equal time may be a genuine later change in
- * the same second; it is applied (duplicates never get here: the webhook dedup stops them).
- */
-export function isStale(incoming: Date | undefined, held: Date | null | undefined): boolean {
-  return incoming !== undefined && held != null && incoming.getTime() < held.getTime();
-}

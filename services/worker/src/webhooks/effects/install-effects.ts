@@ -1,4 +1,5 @@
 import { ghlInstalls, ghlTokens } from '@ghl-bridge/db';
+import { installJobId } from '@ghl-bridge/jobs';
 import { UnrecoverableError } from 'bullmq';
 import { eq, lt } from 'drizzle-orm';
 import { z } from 'zod';
@@ -57,17 +58,16 @@ export const install: SingleEffect<EventOf<'install'>> = async ({ tx, promise },
   const { resourceId, applied } = await record(tx, raw, true);
   if (!applied) return 'ignored';
   const { locationId, companyId } = installEvent.parse(raw);
-  const stamp = `${jobIdPart(resourceId)}-${Date.now()}`;
   if (locationId && companyId)
     await promise({
       jobName: 'ghl.install-location',
-      jobId: `install-${stamp}`,
+      jobId: installJobId('install-location', resourceId),
       payload: { locationId, companyId, requestId },
     });
   else if (companyId)
     await promise({
       jobName: 'ghl.install-company',
-      jobId: `install-company-${stamp}`,
+      jobId: installJobId('install-company', resourceId),
       payload: { companyId, requestId },
     });
   return 'processed';
@@ -85,11 +85,8 @@ export const uninstall: SingleEffect<EventOf<'uninstall'>> = async ({ tx, promis
   await tx.delete(ghlTokens).where(eq(ghlTokens.resourceId, resourceId));
   await promise({
     jobName: 'ghl.forget-tokens',
-    jobId: `forget-${jobIdPart(resourceId)}-${Date.now()}`,
+    jobId: installJobId('forget-tokens', resourceId),
     payload: { resourceId, requestId },
   });
   return 'processed';
 };
-
-/** A GHL id as part of a BullMQ job id (no `:`). */
-const jobIdPart = (id: string) => id.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 100);
