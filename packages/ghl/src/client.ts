@@ -2,9 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger, Metrics } from '@ghl-bridge/observability';
 import type { z } from 'zod';
 import { type RateBudget, waitAfter429 } from './budget/rate-budget.js';
-import { GhlPermanentError, GhlRateLimitedError } from './errors.js';
+import { GhlRateLimitedError } from './errors.js';
 import { GHL_VERSION, type GhlHttp, type GhlRequest, type GhlResponse } from './http/ghl-http.js';
-import { ghlMessage, interpretResponse } from './http/interpret-response.js';
+import { interpretResponse, missingScope } from './http/interpret-response.js';
 import * as schemas from './schemas.js';
 import type { TokenManager } from './tokens/token-manager.js';
 
@@ -207,24 +207,12 @@ export class GhlClient {
   private async call<T>(resourceId: string, request: GhlRequest, schema: z.ZodType<T>): Promise<T> {
     const grant = await this.deps.tokens.accessToken(resourceId);
     let response = await this.send(resourceId, { ...request, bearer: grant.accessToken });
-    // A token without the endpoint's scope also gets 401: refreshing cannot add a scope (only
-    // installing again can), so that one fails for good at once, with GHL's message.
+    // Revoked or expired early: refresh once (only if nobody has yet) and try once more. A 401
+    // for a missing scope is not retried: a refresh cannot add a scope, only installing again.
     if (response.status === 401 && !missingScope(response)) {
-      // Revoked or expired early: refresh once (only if nobody has yet) and try once more.
       const fresh = await this.deps.tokens.refresh(resourceId, grant.version);
       response = await this.send(resourceId, { ...request, bearer: fresh.accessToken });
-      // A fresh token refused too: retrying would only refresh again and again.
-      if (response.status === 401)
-        throw new GhlPermanentError(
-          401,
-          `${request.endpoint}: 401 after a refresh: ${ghlMessage(response.body).message}`,
-        );
     }
-    if (response.status === 401 && missingScope(response))
-      throw new GhlPermanentError(
-        401,
-        `${request.endpoint}: ${ghlMessage(response.body).message} (install the app again with this scope)`,
-      );
     return interpretResponse(request, response, schema);
   }
 
@@ -302,8 +290,6 @@ const LOCATIONS_PAGE = 100;
 const MAX_LOCATION_PAGES = 1000;
 
 /** GHL's 401 for a token that lacks the endpoint's scope, as opposed to an expired or revoked one. */
-const missingScope = (response: GhlResponse) =>
-  /not authorized for this scope/i.test(ghlMessage(response.body).message);
 
 /** A metric label from a fixed set: HTTP's status codes, anything else `other`. */
 const statusLabel = (status: number) =>

@@ -2,7 +2,7 @@
 // (see queue/run-ghl-job.ts): wait, retry with backoff, refresh, or stop for good.
 
 export abstract class GhlError extends Error {
-  abstract readonly kind: 'rate_limited' | 'transient' | 'auth_expired' | 'permanent' | 'needs_reauth';
+  abstract readonly kind: 'rate_limited' | 'transient' | 'permanent' | 'needs_reauth';
 }
 
 /** No budget left (ours or GHL's 429): the job waits `waitMs` without spending an attempt. */
@@ -29,12 +29,6 @@ export class GhlTransientError extends GhlError {
   ) {
     super(message);
   }
-}
-
-/** GHL answered 401 even after one refresh: handled inside the client, surfaced only if it persists. */
-export class GhlAuthExpiredError extends GhlError {
-  override readonly name = 'GhlAuthExpiredError';
-  readonly kind = 'auth_expired';
 }
 
 /** Other 4xx: retrying cannot help. Keeps GHL's message and traceId for support tickets. */

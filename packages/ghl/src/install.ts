@@ -77,9 +77,4 @@ export class GhlInstalls {
   async forgetCachedToken(resourceId: string): Promise<void> {
     await this.cache.drop(resourceId);
   }
-
-  async uninstall(resourceId: string): Promise<void> {
-    await this.store.delete(resourceId);
-    await this.cache.drop(resourceId);
-  }
 }

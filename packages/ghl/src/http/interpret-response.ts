@@ -1,6 +1,5 @@
 import type { z } from 'zod';
 import {
-  GhlAuthExpiredError,
   GhlPermanentError,
   GhlSlotUnavailableError,
   GhlTransientError,
@@ -36,9 +35,21 @@ export function interpretResponse<T>(request: GhlRequest, response: GhlResponse,
     return parsed.data;
   }
   const { message, traceId } = ghlMessage(body);
-  if (status === 401) throw new GhlAuthExpiredError(`${request.endpoint}: 401 ${message}`);
+  // The client has already refreshed once for any other 401: both fail for good.
+  if (status === 401)
+    throw new GhlPermanentError(
+      401,
+      missingScope(response)
+        ? `${request.endpoint}: ${message} (install the app again with this scope)`
+        : `${request.endpoint}: 401 after a refresh: ${message}`,
+      traceId,
+    );
   if (status >= 500 || status === 408)
     throw new GhlTransientError(`${request.endpoint}: ${status} ${message}`, status, traceId);
   if (message.includes(SLOT_UNAVAILABLE_MESSAGE)) throw new GhlSlotUnavailableError(status, message, traceId);
   throw new GhlPermanentError(status, message, traceId);
 }
+
+/** GHL's 401 for a token that lacks the endpoint's scope (not an expired one). */
+export const missingScope = (response: GhlResponse) =>
+  /not authorized for this scope/i.test(ghlMessage(response.body).message);
