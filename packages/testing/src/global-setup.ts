@@ -23,6 +23,9 @@ export default async function setup(project: TestProject): Promise<void> {
     await admin`select pg_advisory_lock(hashtext('ghl-bridge:test-template'))`;
     const [exists] = await admin`select 1 as found from pg_database where datname = ${template}`;
     if (!exists) await buildTemplate(admin, config.database.url, template);
+    // Stamped with its last use, not its build: another checkout may still be cloning an older
+    // one it keeps using, and only templates nobody used for a while are dropped.
+    await admin.unsafe(`comment on database "${template}" is '${Math.floor(Date.now() / 1000)}'`);
     await dropStale(admin);
     project.provide('templateDatabase', template);
     project.provide('databaseServerUrl', config.database.url);
@@ -45,15 +48,14 @@ async function buildTemplate(admin: postgres.Sql, serverUrl: string, template: s
   await admin`create database ${admin(scratch)}`;
   await runMigrations(withDatabase(serverUrl, scratch));
   await admin`alter database ${admin(scratch)} rename to ${admin(template)}`;
-  await admin.unsafe(`comment on database "${template}" is '${Math.floor(Date.now() / 1000)}'`);
   // Older templates belong to older migrations. Another checkout (a branch with other
-  // migrations) may still be cloning one, so only those built long ago are dropped.
+  // migrations) may still be cloning one, so only those not used for long are dropped.
   const old = await admin`
-    select datname, shobj_description(oid, 'pg_database') as built from pg_database
+    select datname, shobj_description(oid, 'pg_database') as used from pg_database
     where datname like 'ghlb\_tpl\_%' and datname <> ${template}`;
   const cutoff = Math.floor(Date.now() / 1000) - STALE_AFTER_SECONDS;
-  for (const { datname, built } of old) {
-    if (!(Number(built) >= cutoff)) await admin`drop database if exists ${admin(datname)} with (force)`;
+  for (const { datname, used } of old) {
+    if (!(Number(used) >= cutoff)) await admin`drop database if exists ${admin(datname)} with (force)`;
   }
 }
 

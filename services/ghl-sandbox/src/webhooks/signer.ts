@@ -72,6 +72,11 @@ export async function createSigner(rsaBits: number, saved?: PrivateKeys): Promis
     keys = await made;
   }
   const { ed, rsa, publicKeys } = keys;
+  // Exported once: the state file is rewritten often (debounced), the keys never change.
+  const pems: PrivateKeys = {
+    ed25519: ed.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    rsa: rsa.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  };
   return {
     publicKeys,
     sign: (raw) => ({
@@ -79,9 +84,6 @@ export async function createSigner(rsaBits: number, saved?: PrivateKeys): Promis
       // PKCS#1 v1.5 is Node's default padding for RSA keys.
       rsa: sign('sha256', raw, rsa).toString('base64'),
     }),
-    privateKeys: () => ({
-      ed25519: ed.export({ type: 'pkcs8', format: 'pem' }).toString(),
-      rsa: rsa.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    }),
+    privateKeys: () => pems,
   };
 }
