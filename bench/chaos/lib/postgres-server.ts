@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { chownSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { freePort } from '@ghl-bridge/testing/ports';
 import type { Cleanup } from './cleanup.js';
-import { freePort } from './ports.js';
 import { waitFor } from './wait.js';
 
 // Debian's layout: /usr/lib/postgresql/<major>/bin; the newest installed major is used.

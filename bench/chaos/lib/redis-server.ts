@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { freePort } from '@ghl-bridge/testing/ports';
 import type { Cleanup } from './cleanup.js';
-import { freePort } from './ports.js';
 import { type Child, isRunning, spawnLogged, stopChild } from './processes.js';
 import { waitFor } from './wait.js';
 

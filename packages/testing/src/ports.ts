@@ -1,8 +1,8 @@
 import { createServer } from 'node:net';
 
 /**
- * First free 127.0.0.1 port from `start`, so suites never bind the shared 6379/5432 and two
- * runs side by side do not collide.
+ * First free 127.0.0.1 port from `start`, so suites and harnesses never bind the shared
+ * 6379/5432 and two runs side by side do not collide.
  */
 export async function freePort(start: number, span = 200): Promise<number> {
   for (let port = start; port < start + span; port++) {
@@ -11,7 +11,8 @@ export async function freePort(start: number, span = 200): Promise<number> {
   throw new Error(`no free port in ${start}..${start + span - 1}`);
 }
 
-function canListen(port: number): Promise<boolean> {
+/** True when nothing listens on 127.0.0.1:`port` now. */
+export function canListen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();
     server.once('error', () => resolve(false));
