@@ -29,7 +29,7 @@ function recorder(options: { delayMs?: number; failWhen?: (batch: string[]) => b
   };
   const batcher = (maxInFlight = 2, maxBatch = 100) =>
     new WebhookBatcher({
-      applyBatch,
+      run: applyBatch,
       keysOf: (d) => [`event:${idOf(d)}`, `record:${String(d.event.record)}`],
       maxInFlight,
       maxBatch,

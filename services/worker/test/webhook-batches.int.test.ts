@@ -15,7 +15,7 @@ import { appointmentOf, citaFor, type Db, deliver, insertOurBooking, iso } from 
 /** A batcher as a worker process runs one, writing to `db`. */
 function batcherFor(db: Db, sizes: number[] = []) {
   return new WebhookBatcher({
-    applyBatch: (deliveries) => applyWebhookEvents(db, deliveries, webhookEffects),
+    run: (deliveries) => applyWebhookEvents(db, deliveries, webhookEffects),
     keysOf: (d) => [...dedupKeysOf(d), ...entityKeysOf(d.event)],
     onBatch: (size) => sizes.push(size),
   });

@@ -6,7 +6,7 @@ import {
   findDeliveriesToSend,
   recordDeliveryAttempts,
 } from '@ghl-bridge/db';
-import { batched } from './batched.js';
+import { batched } from '../batching/group-commit.js';
 
 /** What every delivery attempt reads and writes, shared by the concurrent jobs of one worker. */
 export interface DeliveryStore {

@@ -24,7 +24,7 @@ export function createWebhookBatcher({
   effects,
 }: WebhookBatcherDeps): WebhookBatcher {
   return new WebhookBatcher({
-    applyBatch: (deliveries) =>
+    run: (deliveries) =>
       applyWebhookEvents(db, deliveries, effects, {
         // Jobs the effects promised go to Redis now; a miss is the sweeper's to retry.
         afterCommit: async (ids) => {

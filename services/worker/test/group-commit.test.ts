@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { batched } from '../src/notifications/batched.js';
+import { batched } from '../src/batching/group-commit.js';
 
 describe('batched', () => {
   it('runs calls made together as one batch, each caller getting its own result', async () => {
