@@ -41,7 +41,7 @@ export interface EndpointJson {
   deliveries?: DeliveryCounts;
 }
 
-export function toEndpointJson(e: NotificationEndpoint & { deliveries?: DeliveryCounts }): EndpointJson {
+function toEndpointJson(e: NotificationEndpoint & { deliveries?: DeliveryCounts }): EndpointJson {
   return {
     id: e.id,
     url: e.url,
@@ -78,16 +78,26 @@ export async function listEndpoints(db: Db): Promise<EndpointJson[]> {
   return (await listNotificationEndpoints(db)).map(toEndpointJson);
 }
 
-export const OPERATOR_DISABLED = 'disabled by an operator';
+const OPERATOR_DISABLED = 'disabled by an operator';
 
-/** False when there is no live endpoint with this id. */
-export function disableEndpoint(db: Db, id: string): Promise<boolean> {
-  return disableNotificationEndpoint(db, id, OPERATOR_DISABLED);
+/** What disabling or enabling came to; `unchanged` when it was already so. */
+export type ToggleOutcome =
+  | { outcome: 'changed'; endpoint: EndpointJson }
+  | { outcome: 'unchanged' }
+  | { outcome: 'not_found' };
+
+export async function disableEndpoint(db: Db, id: string): Promise<ToggleOutcome> {
+  return toggled(db, id, await disableNotificationEndpoint(db, id, OPERATOR_DISABLED));
 }
 
-/** False when there is no disabled endpoint with this id. */
-export function enableEndpoint(db: Db, id: string): Promise<boolean> {
-  return enableNotificationEndpoint(db, id);
+export async function enableEndpoint(db: Db, id: string): Promise<ToggleOutcome> {
+  return toggled(db, id, await enableNotificationEndpoint(db, id));
+}
+
+async function toggled(db: Db, id: string, changed: boolean): Promise<ToggleOutcome> {
+  const endpoint = await findNotificationEndpoint(db, id);
+  if (!endpoint) return { outcome: 'not_found' };
+  return changed ? { outcome: 'changed', endpoint: toEndpointJson(endpoint) } : { outcome: 'unchanged' };
 }
 
 /**

@@ -13,11 +13,10 @@ export {
   type EndpointJson,
   enableEndpoint,
   listEndpoints,
-  OPERATOR_DISABLED,
   type ReplayOutcome,
   replayEndpoint,
   rotateEndpointSecret,
-  toEndpointJson,
+  type ToggleOutcome,
 } from './endpoints.js';
 export { enqueueDeliveries, releaseAndEnqueue, requeueIdleDeliveries } from './release.js';
 export { retryDelayMs } from './retry-schedule.js';

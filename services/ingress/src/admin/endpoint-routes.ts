@@ -10,7 +10,6 @@ import {
   replaySinceSchema,
   rotateEndpointSecret,
   type SelfAddress,
-  toEndpointJson,
 } from '@ghl-bridge/notifications';
 import type { Metrics } from '@ghl-bridge/observability';
 import { z } from 'zod';
@@ -106,11 +105,13 @@ export function endpointRoutes(app: ZodApp, options: EndpointRouteOptions): void
       },
     },
     async (request) => {
-      const endpoint = await existing(request.params.id);
-      if (!(await disableEndpoint(db, endpoint.id)))
-        throw new ApiError(409, 'already_disabled', `Endpoint ${endpoint.id} is already disabled`);
+      const { id } = request.params;
+      const toggle = await disableEndpoint(db, id);
+      if (toggle.outcome === 'not_found') throw notFound(id);
+      if (toggle.outcome === 'unchanged')
+        throw new ApiError(409, 'already_disabled', `Endpoint ${id} is already disabled`);
       options.metrics?.endpointsDisabled.inc({ reason: 'operator' });
-      return { endpoint: toEndpointJson((await findNotificationEndpoint(db, endpoint.id)) ?? endpoint) };
+      return { endpoint: toggle.endpoint };
     },
   );
 
@@ -124,10 +125,12 @@ export function endpointRoutes(app: ZodApp, options: EndpointRouteOptions): void
       },
     },
     async (request) => {
-      const endpoint = await existing(request.params.id);
-      if (!(await enableEndpoint(db, endpoint.id)))
-        throw new ApiError(409, 'not_disabled', `Endpoint ${endpoint.id} is not disabled`);
-      return { endpoint: toEndpointJson((await findNotificationEndpoint(db, endpoint.id)) ?? endpoint) };
+      const { id } = request.params;
+      const toggle = await enableEndpoint(db, id);
+      if (toggle.outcome === 'not_found') throw notFound(id);
+      if (toggle.outcome === 'unchanged')
+        throw new ApiError(409, 'not_disabled', `Endpoint ${id} is not disabled`);
+      return { endpoint: toggle.endpoint };
     },
   );
 

@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { findNotificationEndpoint } from '@ghl-bridge/db';
 import {
   addEndpoint,
   commaList,
@@ -106,15 +105,15 @@ export async function runEndpointsCommand(
     return 0;
   }
   if (action === 'disable' || action === 'enable') {
-    const changed =
+    const toggle =
       action === 'disable' ? await disableEndpoint(deps.db, id) : await enableEndpoint(deps.db, id);
-    if (changed) {
-      io.out(`${action === 'disable' ? 'Disabled' : 'Enabled'} endpoint ${id}\n`);
-      return 0;
+    if (toggle.outcome === 'not_found') return missing(io, id);
+    if (toggle.outcome === 'unchanged') {
+      io.err(`Endpoint ${id} is already ${action}d\n`);
+      return 1;
     }
-    if (!(await findNotificationEndpoint(deps.db, id))) return missing(io, id);
-    io.err(`Endpoint ${id} is already ${action}d\n`);
-    return 1;
+    io.out(`${action === 'disable' ? 'Disabled' : 'Enabled'} endpoint ${id}\n`);
+    return 0;
   }
   io.err(ENDPOINTS_USAGE);
   return 2;
