@@ -20,6 +20,15 @@ import { and, asc, eq, gt, inArray, isNull, lte, sql } from 'drizzle-orm';
  * Answers how many changes got a position.
  */
 export async function sequenceChanges(db: Db, { limit = 5000, wait = true } = {}): Promise<number> {
+  // Most calls (a feed poll, an idle dispatcher) find nothing to do: one indexed read then,
+  // not a transaction that locks (and so writes) the head row. A change committed just after
+  // this look is positioned by the next call, as one committed after the lock would be.
+  const [unsequenced] = await db
+    .select({ seq: citaChanges.seq })
+    .from(citaChanges)
+    .where(isNull(citaChanges.position))
+    .limit(1);
+  if (!unsequenced) return 0;
   return db.transaction(async (tx) => {
     const [head] = await tx
       .select({ position: feedHead.position })
