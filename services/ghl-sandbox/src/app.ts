@@ -24,6 +24,7 @@ import { blockedSlotRoutes } from './routes/blocked-slots.js';
 import { calendarRoutes } from './routes/calendars.js';
 import { contactRoutes } from './routes/contacts.js';
 import { oauthRoutes } from './routes/oauth.js';
+import { oauthAdminRoutes } from './routes/oauth-admin.js';
 import { applySeed, type SeedResult } from './seed.js';
 import type { SandboxState } from './state.js';
 import { Dispatcher } from './webhooks/dispatcher.js';
@@ -128,6 +129,7 @@ export async function buildSandbox(input: SandboxOptions = {}): Promise<Sandbox>
   );
 
   oauthRoutes(app, state);
+  oauthAdminRoutes(app, state);
   calendarRoutes(app, state);
   appointmentRoutes(app, state);
   contactRoutes(app, state);

@@ -10,8 +10,6 @@ export interface ApiRouteConfig {
   auth: UserType | 'none';
   /** GHL's spec marks `Version` required everywhere except /oauth/token. */
   version: boolean;
-  /** The scope the route needs, when not in ROUTE_SCOPES. */
-  scope?: string;
 }
 
 declare module 'fastify' {
@@ -30,7 +28,7 @@ declare module 'fastify' {
  * scopes asked for at install; calling without the endpoint's scope answers 401, as GHL does.
  * An authenticated route missing from this table is refused loudly: add it here.
  */
-export const ROUTE_SCOPES: Readonly<Record<string, string>> = {
+const ROUTE_SCOPES: Readonly<Record<string, string>> = {
   'GET /calendars/': 'calendars.readonly',
   'GET /calendars/:calendarId': 'calendars.readonly',
   'GET /calendars/:calendarId/free-slots': 'calendars.readonly',
@@ -59,11 +57,10 @@ export const ROUTE_SCOPES: Readonly<Record<string, string>> = {
 };
 
 /** GHL's answer to a token that lacks the endpoint's scope (seen in integrations' logs). */
-export const MISSING_SCOPE_MESSAGE = 'The token is not authorized for this scope.';
+const MISSING_SCOPE_MESSAGE = 'The token is not authorized for this scope.';
 
-/** The scope a route needs: its own `api.scope`, else the table; `undefined` when unknown. */
-export function requiredScope(method: string, route: string, own?: string): string | undefined {
-  if (own) return own;
+/** The scope a route needs, from the table; `undefined` when unknown. */
+function requiredScope(method: string, route: string): string | undefined {
   return ROUTE_SCOPES[`${method} ${route}`] ?? ROUTE_SCOPES[`${method} ${route.replace(/\/+$/, '')}`];
 }
 
@@ -103,7 +100,7 @@ export function apiGuard(state: SandboxState) {
       );
     }
     const route = request.routeOptions.url ?? '';
-    const scope = requiredScope(request.method, route, cfg.scope);
+    const scope = requiredScope(request.method, route);
     if (!scope)
       throw ghlError(500, `sandbox: no scope known for ${request.method} ${route}; add it to ROUTE_SCOPES`);
     if (!grant.scope.split(/\s+/).includes(scope)) {

@@ -6,7 +6,6 @@ import type { TokenPair } from '../domain/tokens.js';
 import type { Location, TokenGrant } from '../domain/types.js';
 import { ghlError, parseOr422 } from '../http/errors.js';
 import type { SandboxState } from '../state.js';
-import { oauthAdminRoutes } from './oauth-admin.js';
 
 const tokenBody = z.object({
   client_id: z.string(),
@@ -263,6 +262,4 @@ export function oauthRoutes(app: FastifyInstance, state: SandboxState): void {
   };
   app.get('/oauth/chooselocation', choose);
   app.get('/v2/oauth/chooselocation', choose);
-
-  oauthAdminRoutes(app, state);
 }
