@@ -17,7 +17,7 @@ export const fail = (message) => {
   console.error(`\x1b[31m✗\x1b[0m ${message}`);
   process.exit(1);
 };
-export const run = (cmd, args, options = {}) =>
+const run = (cmd, args, options = {}) =>
   spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...options }).status === 0;
 export const quiet = (cmd, args) => spawnSync(cmd, args, { cwd: root, stdio: 'ignore' }).status === 0;
 
@@ -63,7 +63,7 @@ function reachable(host, port, timeoutMs = 1000) {
   });
 }
 
-export async function waitForPort(host, port, seconds) {
+async function waitForPort(host, port, seconds) {
   for (let i = 0; i < seconds * 4; i++) {
     if (await reachable(host, port, 250)) return true;
     await new Promise((resolve) => setTimeout(resolve, 250));

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { sleep, waitFor } from './wait.js';
 
 /** The monorepo root: services are started from there so `--import tsx` resolves. */
-export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 export interface Child {
   name: string;

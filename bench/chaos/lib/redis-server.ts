@@ -67,15 +67,4 @@ export class OwnRedis {
     });
     return result.stdout.trim() === 'PONG';
   }
-
-  /** One redis-cli command, for inspection (job hashes) after a run. */
-  cli(...args: string[]): string {
-    const result = spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', String(this.port), ...args], {
-      encoding: 'utf8',
-      timeout: 10_000,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    if (result.status !== 0) throw new Error(`redis-cli ${args[0]}: ${result.stderr}`);
-    return result.stdout;
-  }
 }

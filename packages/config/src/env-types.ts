@@ -72,13 +72,6 @@ export const envDurationList = (fallback: string) =>
       return durations;
     });
 
-/** Empty strings count as unset, so `FOO=` in a .env file does not override a default. */
-export const optionalSecret = z
-  .string()
-  .trim()
-  .transform((v) => (v === '' ? undefined : v))
-  .optional();
-
 /**
  * A public key as PEM; `\n` escapes are accepted because many deploy tools cannot hold
  * multi-line variables. Parsed here so a broken key stops the process at start.

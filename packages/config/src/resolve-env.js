@@ -138,7 +138,7 @@ export function describeDatabase(url) {
  * itself where there is none, as in a deployed image.
  * @param {string} from
  */
-export function findProjectRoot(from) {
+function findProjectRoot(from) {
   for (let dir = resolve(from); ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;
     if (dirname(dir) === dir) return resolve(from);
@@ -152,7 +152,7 @@ export function findProjectRoot(from) {
  * @param {string} [prefix]
  * @returns {{ path: string, values: Env } | undefined}
  */
-export function readDotEnv(root, prefix = '') {
+function readDotEnv(root, prefix = '') {
   const path = join(root, '.env');
   if (!existsSync(path)) return undefined;
   const values = Object.entries(parseEnv(readFileSync(path, 'utf8'))).filter(([name]) =>

@@ -45,7 +45,7 @@ export const REDACTED_PATHS = [
 const SECRET_QUERY_PATHS = ['/oauth/callback'];
 
 /** The request as Fastify logs it, minus the query string of routes that carry a secret in it. */
-export function serializeRequest(request: {
+function serializeRequest(request: {
   method?: string;
   url?: string;
   host?: string;
@@ -61,7 +61,7 @@ export function serializeRequest(request: {
   };
 }
 
-export function redactUrl(url: string | undefined): string | undefined {
+function redactUrl(url: string | undefined): string | undefined {
   if (!url) return url;
   const question = url.indexOf('?');
   if (question < 0) return url;
@@ -81,7 +81,7 @@ const DATA_FIELDS = new Set(['params', 'parameters', 'detail']);
  * message (`Failed query: …\nparams: …`), so that part of the message and stack goes too.
  * Causes are serialized the same way, nested.
  */
-export function serializeError(error: unknown, depth = 0): unknown {
+function serializeError(error: unknown, depth = 0): unknown {
   if (!(error instanceof Error)) return error;
   const hasParams = 'params' in error || 'parameters' in error;
   const cut = hasParams ? error.message.indexOf('\nparams: ') : -1;

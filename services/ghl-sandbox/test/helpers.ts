@@ -3,8 +3,8 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type RunningSandbox, type StartSandboxOptions, startSandbox } from '../src/index.js';
 
-export const CAL_VERSION = '2021-04-15';
-export const CONTACTS_VERSION = '2021-07-28';
+const CAL_VERSION = '2021-04-15';
+const CONTACTS_VERSION = '2021-07-28';
 
 export interface World {
   sandbox: RunningSandbox;

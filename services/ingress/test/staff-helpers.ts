@@ -10,7 +10,7 @@ export const OTHER_CAL = 'cal_staff_2';
 /** A calendar of another location. */
 export const FOREIGN_CAL = 'cal_other_1';
 
-export function calendarRow(id: string, locationId: string, teamMemberIds: string[] = []) {
+function calendarRow(id: string, locationId: string, teamMemberIds: string[] = []) {
   return {
     id,
     locationId,

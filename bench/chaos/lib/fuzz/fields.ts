@@ -28,7 +28,7 @@ export type Field = { optional?: boolean; nullable?: boolean } & (
   | { kind: 'custom'; hostile: [string, Json][] }
 );
 
-export function hostileFor(field: Field, prng: Prng): [string, Json] {
+function hostileFor(field: Field, prng: Prng): [string, Json] {
   const typeMiss = (except: 'string' | 'number' | 'boolean' | 'object'): [string, Json] => {
     for (;;) {
       const candidate = wrongType(prng, except);

@@ -30,23 +30,6 @@ export function withKey(target: { [key: string]: Json }, key: string, value: Jso
   return out;
 }
 
-/** Strings no field should take: each labelled, each carrying the canary where it has room. */
-export function hostileText(prng: Prng): [string, string] {
-  return made(prng, [
-    ['nul', () => `a\u0000${CANARY}`],
-    ['nul-only', () => '\u0000'],
-    ['control-chars', () => `\u0001\u0007\u001b[31m${CANARY}\u007f`],
-    ['crlf', () => `${CANARY}\r\nx-injected: 1`],
-    ['huge-100k', () => CANARY + 'x'.repeat(100_000)],
-    ['huge-600k', () => CANARY + 'y'.repeat(600_000)],
-    ['lone-surrogate', () => `${CANARY}\ud800`],
-    ['bidi-zero-width', () => `\u202e${CANARY}\u200b\ufeff`],
-    ['sql', () => `'; drop table citas; --${CANARY}`],
-    ['template', () => `\${jndi:ldap://x/${CANARY}} {{7*7}} %s%n`],
-    ['html', () => `<script>${CANARY}</script>`],
-  ]);
-}
-
 /** One of the labelled makers, made: large values are only built when picked. */
 export function made<T>(prng: Prng, options: [string, () => T][]): [string, T] {
   const [label, make] = prng.pick(options);
@@ -178,7 +161,7 @@ export function brokenBody(prng: Prng, valid: string): { label: string; bytes: B
 }
 
 /** Raw bytes of invalid UTF-8 (an overlong NUL, a lone continuation byte, a truncated sequence). */
-export const INVALID_UTF8: Buffer[] = [
+const INVALID_UTF8: Buffer[] = [
   Buffer.from([0xc0, 0x80]),
   Buffer.from([0x80]),
   Buffer.from([0xe2, 0x82]),

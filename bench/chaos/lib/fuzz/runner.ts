@@ -47,7 +47,7 @@ export async function sendAll(
   return outcomes;
 }
 
-export const requestIdOf = (seed: number, index: number) => `fz-${seed}-${index}`;
+const requestIdOf = (seed: number, index: number) => `fz-${seed}-${index}`;
 
 function parseJson(body: Buffer): Record<string, unknown> | undefined {
   try {

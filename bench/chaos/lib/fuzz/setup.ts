@@ -8,7 +8,7 @@ import { bookings, postBookings } from '../staff-actions.js';
 import { webhookKeys } from '../webhooks.js';
 import type { FuzzContext } from './generators/index.js';
 
-export const LOCATION = 'loc-fuzz-a';
+const LOCATION = 'loc-fuzz-a';
 const OTHER_LOCATION = 'loc-fuzz-b';
 const FOREIGN_LOCATION = 'loc-fuzz-foreign';
 /** Citas booked before the fuzzing starts, so reads, edits and cancels have real targets. */

@@ -95,10 +95,6 @@ export class TokenStore {
       .where(eq(ghlTokens.resourceId, resourceId));
   }
 
-  async delete(resourceId: string): Promise<void> {
-    await this.db.delete(ghlTokens).where(eq(ghlTokens.resourceId, resourceId));
-  }
-
   private encrypt(tokens: TokenSet) {
     return {
       resourceId: tokens.resourceId,

@@ -6,7 +6,7 @@ import { isFreeSlot } from './slots.js';
 import type { Store } from './store.js';
 import type { Appointment } from './types.js';
 
-export const SLOT_TAKEN = 'The slot you have selected is no longer available.';
+const SLOT_TAKEN = 'The slot you have selected is no longer available.';
 
 export interface AppointmentInput {
   calendarId?: string;

@@ -11,7 +11,7 @@ export type FreeSlots = Record<string, { slots: string[] }>;
  * `users`: a block on the calendar always does; user blocks do when every candidate user is
  * blocked (no candidates: only calendar blocks count).
  */
-export function isBlocked(
+function isBlocked(
   store: Store,
   calendar: Calendar,
   users: readonly string[],

@@ -52,7 +52,7 @@ export function invalidToken(): GhlError {
  * Turns zod issues into class-validator-style messages ("property x should not exist",
  * "email must be a string") so clients that join `message[]` see familiar text.
  */
-export function validationMessages(error: z.ZodError): string[] {
+function validationMessages(error: z.ZodError): string[] {
   const out: string[] = [];
   for (const issue of error.issues) {
     const path = issue.path.map(String).join('.');

@@ -10,8 +10,8 @@ import type { PrivateKeys } from '../webhooks/signer.js';
  * faults, rate-limit settings and windows, webhook delivery options, pending deliveries,
  * counters and the request log.
  */
-export const STATE_FORMAT = 'ghl-sandbox-state';
-export const STATE_VERSION = 1;
+const STATE_FORMAT = 'ghl-sandbox-state';
+const STATE_VERSION = 1;
 
 const collection = z.union([
   z.object({ map: z.array(z.tuple([z.unknown(), z.unknown()])) }),

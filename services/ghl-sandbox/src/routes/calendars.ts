@@ -31,7 +31,7 @@ const slotsQuery = z.object({
   enableLookBusy: z.string().optional(),
 });
 
-export function calendarFor(state: SandboxState, calendarId: string): Calendar {
+function calendarFor(state: SandboxState, calendarId: string): Calendar {
   const cal = state.store.calendars.get(calendarId);
   if (!cal) throw ghlError(400, 'Calendar not found');
   return cal;

@@ -28,7 +28,7 @@ export interface WebhookDeliveryOptions {
   legacyRsaSignature: boolean;
 }
 
-export const DEFAULT_DELIVERY: WebhookDeliveryOptions = {
+const DEFAULT_DELIVERY: WebhookDeliveryOptions = {
   delayMs: 0,
   duplicateRate: 0,
   outOfOrderRate: 0,

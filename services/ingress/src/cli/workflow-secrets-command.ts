@@ -7,7 +7,7 @@ import {
 } from '@ghl-bridge/db';
 import type { CliOutput } from './keys-command.js';
 
-export const WORKFLOW_SECRETS_USAGE = `Usage:
+const WORKFLOW_SECRETS_USAGE = `Usage:
   ghl-bridge workflow-secrets create --location <location id> --name <name>
   ghl-bridge workflow-secrets list
   ghl-bridge workflow-secrets revoke <id>

@@ -72,7 +72,7 @@ export async function waitForJob(discovery: Discovery, job: Job): Promise<unknow
  * thing is not in this location (for the person: not found); a 401 means our own credentials,
  * so only that one is GHL's side failing (502).
  */
-export function refusalError({ ghlRefusal }: GhlRefusal): ApiError {
+function refusalError({ ghlRefusal }: GhlRefusal): ApiError {
   const { status, message } = ghlRefusal;
   if (status === 0) return new ApiError(409, 'ghl_not_connected', message);
   if (status === 404 || status === 403 || (status < 500 && /not found/i.test(message)))

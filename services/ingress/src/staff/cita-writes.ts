@@ -23,7 +23,7 @@ export interface StaffDeps {
 }
 
 /** 409 for a slot already taken: by an active cita (named), or by time blocked in GHL. */
-export function slotTakenError(error: SlotTakenError): ApiError {
+function slotTakenError(error: SlotTakenError): ApiError {
   return error.reason === 'overlap'
     ? new ApiError(409, 'conflict', error.message, { conflicting_cita_id: error.citaId })
     : new ApiError(409, 'blocked_in_ghl', error.message);

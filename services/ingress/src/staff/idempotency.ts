@@ -30,7 +30,7 @@ export interface IdempotencyScope {
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** The request's Idempotency-Key scoped to its API key, or undefined when none was sent. */
-export function idempotencyScope(
+function idempotencyScope(
   request: FastifyRequest,
   apiKeyId: string,
   path: string,
@@ -47,7 +47,7 @@ export function idempotencyScope(
 }
 
 /** Sends the stored first answer, or 422 when the key was used for another request. */
-export async function replayIfSeen(
+async function replayIfSeen(
   db: Executor,
   scope: IdempotencyScope,
   reply: FastifyReply,
@@ -121,7 +121,7 @@ export async function withIdempotency(
 }
 
 /** JSON with sorted keys, so `{a,b}` and `{b,a}` are the same request. */
-export function stableJson(value: unknown): string {
+function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)

@@ -4,7 +4,7 @@
  * store and get the 429 meant for Redis being away, and GHL would resend a body that can never
  * be stored. So such a body is refused as malformed, before anything parses it.
  */
-export const MAX_JSON_DEPTH = 64;
+const MAX_JSON_DEPTH = 64;
 
 export type ParsedBody =
   | { ok: true; event: Record<string, unknown> }
@@ -30,7 +30,7 @@ const OPEN = new Set([0x5b, 0x7b]); // [ {
 const CLOSE = new Set([0x5d, 0x7d]); // ] }
 
 /** Deepest bracket nesting in JSON text, skipping strings: one pass, no recursion. */
-export function jsonDepth(raw: Buffer): number {
+function jsonDepth(raw: Buffer): number {
   let depth = 0;
   let deepest = 0;
   let inString = false;

@@ -5,7 +5,7 @@ import { isWorkflowEventType } from '@ghl-bridge/jobs';
  * The header GHL's workflow "Custom Webhook" action sets for us. The action sends static
  * headers only (it cannot sign the body), so the secret itself travels here, over HTTPS.
  */
-export const WORKFLOW_SECRET_HEADER = 'x-ghl-bridge-secret';
+const WORKFLOW_SECRET_HEADER = 'x-ghl-bridge-secret';
 
 /** Longer than any secret we make or accept: anything longer is not one, and is not looked up. */
 const MAX_SECRET_LENGTH = 256;

@@ -3,7 +3,7 @@ import { deliveryRequest, enqueueDeliveries, retryDelayMs, signingSecrets } from
 import { DelayedError } from 'bullmq';
 import type { Processor } from './types.js';
 
-export const GONE_REASON = 'the receiver answered 410 Gone';
+const GONE_REASON = 'the receiver answered 410 Gone';
 
 /**
  * One attempt at one delivery. A 2xx delivers it; a 410 disables the endpoint; anything else

@@ -271,6 +271,6 @@ function toRow(delivery: WebhookDelivery) {
 }
 
 /** The body's `type` as sent (capped: it is the sender's text), for the row and for operators. */
-export function eventType(event: Record<string, unknown>): string {
+function eventType(event: Record<string, unknown>): string {
   return typeof event.type === 'string' ? event.type.slice(0, 100) : 'unknown';
 }

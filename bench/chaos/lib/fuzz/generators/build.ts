@@ -1,5 +1,5 @@
 import type { Header } from '../headers.js';
-import { CANARY, type Json, toJsonText } from '../hostile.js';
+import { type Json, toJsonText } from '../hostile.js';
 import type { Prng } from '../prng.js';
 import type { FuzzRequest } from '../raw-http.js';
 
@@ -144,6 +144,3 @@ export function queryAbuse(
   ]);
   return { label, pairs: make(), strictOnly: label !== 'q.repeated' };
 }
-
-/** Free text a body may legally carry, with the canary: must never show up in a log. */
-export const canaryText = (label: string) => `${label} ${CANARY}`;

@@ -23,7 +23,7 @@ const kinds = z
   .pipe(z.array(z.enum(citaChangeKind.enumValues)).min(1));
 
 // The shape lives with the change log (RV3's webhooks send it too); named here for the document.
-export const changeJson = changeShape
+const changeJson = changeShape
   .extend({ cita: citaJson })
   .meta({ id: 'Change', description: 'A change to a cita, with the cita as it then was' });
 
@@ -103,7 +103,7 @@ export function changesRoute(app: ZodApp, deps: StaffDeps): void {
 
 const CURSOR = /^c1_(\d{1,15})$/;
 
-export function decodeFeedCursor(cursor: string): number {
+function decodeFeedCursor(cursor: string): number {
   const match = CURSOR.exec(cursor);
   if (!match) throw invalidCursor();
   return Number(match[1]);

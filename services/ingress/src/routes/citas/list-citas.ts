@@ -99,14 +99,14 @@ export function listCitasRoute(app: ZodApp, deps: StaffDeps): void {
 }
 
 /** Opaque to clients: the (start, id) of the last row seen. */
-export function encodeCursor(startAt: Date, id: string): string {
+function encodeCursor(startAt: Date, id: string): string {
   return Buffer.from(JSON.stringify([startAt.toISOString(), id])).toString('base64url');
 }
 
 // A cursor is decoded from client text: its instant must be one PostgreSQL can compare with.
 const cursorShape = z.tuple([z.iso.datetime().refine((v) => isStorableInstant(Date.parse(v))), z.uuid()]);
 
-export function decodeCursor(cursor: string): { startAt: Date; id: string } {
+function decodeCursor(cursor: string): { startAt: Date; id: string } {
   try {
     const [start, id] = cursorShape.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
     return { startAt: new Date(start), id };

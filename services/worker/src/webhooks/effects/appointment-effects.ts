@@ -49,7 +49,7 @@ export const deleteAppointments: BatchEffect<EventOf<'appointment.delete'>> = {
   },
 };
 
-export async function fetchContacts(
+async function fetchContacts(
   context: EffectContext,
   contacts: ReadonlyArray<{ locationId: string; contactId: string; requestId?: string | undefined }>,
 ): Promise<void> {
