@@ -46,12 +46,12 @@ function idempotencyScope(
   return { apiKeyId, key, requestHash };
 }
 
-/** Sends the stored first answer, or 422 when the key was used for another request. */
-async function replayIfSeen(
-  db: Executor,
-  scope: IdempotencyScope,
-  reply: FastifyReply,
-): Promise<FastifyReply | undefined> {
+/**
+ * The stored first answer, or 422 when the key was used for another request. An answer, not a
+ * sent reply: a Fastify reply is thenable, so an async function returning one resolves to
+ * `undefined` and its caller would run the write again after the replay was sent.
+ */
+async function storedAnswer(db: Executor, scope: IdempotencyScope): Promise<Answer | undefined> {
   const row = await findIdempotencyKey(db, scope.apiKeyId, scope.key);
   if (!row) return undefined;
   if (row.requestHash !== scope.requestHash)
@@ -60,9 +60,11 @@ async function replayIfSeen(
       'idempotency_key_reused',
       'This Idempotency-Key was used with a different request',
     );
-  reply.header('idempotent-replayed', 'true');
-  return reply.code(row.responseStatus).send(row.responseBody);
+  return { status: row.responseStatus, body: row.responseBody };
 }
+
+const replay = (reply: FastifyReply, answer: Answer) =>
+  reply.header('idempotent-replayed', 'true').code(answer.status).send(answer.body);
 
 /** In the transaction of the change: a concurrent twin fails on the primary key and replays. */
 export async function rememberAnswer(
@@ -96,8 +98,8 @@ export async function withIdempotency(
 ): Promise<FastifyReply> {
   const scope = idempotencyScope(request, apiKeyId, path);
   if (scope) {
-    const replayed = await replayIfSeen(db, scope, reply);
-    if (replayed) return replayed;
+    const seen = await storedAnswer(db, scope);
+    if (seen) return replay(reply, seen);
   }
   try {
     const answer = await write(scope);
@@ -105,11 +107,11 @@ export async function withIdempotency(
   } catch (error) {
     if (!scope) throw error;
     // A concurrent twin with the same key may have won: answer as it did.
-    const replayed = await replayIfSeen(db, scope, reply).catch((replayError: unknown) => {
+    const seen = await storedAnswer(db, scope).catch((replayError: unknown) => {
       if (replayError instanceof ApiError) throw replayError;
       return undefined;
     });
-    if (replayed) return replayed;
+    if (seen) return replay(reply, seen);
     if (error instanceof ApiError && (error.statusCode === 409 || error.statusCode === 422)) {
       const body = { error: error.error, message: error.message, ...error.extra };
       await saveIdempotencyKey(db, { ...scope, responseStatus: error.statusCode, responseBody: body }).catch(
