@@ -169,6 +169,10 @@ describe('RV3 ids, conflicts and the change feed through the staff API', () => {
         await app.inject({ url: `/api/ghl/changes?after=${page1.next_cursor}`, headers: auth })
       ).json();
       expect(second.changes.map((c: { kind: string }) => c.kind)).toEqual(['cita.cancelled']);
+      // Positions grow with every change of the cita, version or not (the other location's
+      // booking holds position 1): what RV3 orders by.
+      const positions = [...page1.changes, ...second.changes].map((c: { position: number }) => c.position);
+      expect(positions).toEqual([2, 3, 4]);
       const empty = (
         await app.inject({ url: `/api/ghl/changes?after=${second.next_cursor}`, headers: auth })
       ).json();
