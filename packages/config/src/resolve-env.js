@@ -58,8 +58,14 @@ export function resolveEnv(processEnv, options = {}) {
   /** @type {Env} */
   const env = { ...dotEnv?.values, ...processEnv };
   if (dotEnv) {
-    const taken = Object.keys(dotEnv.values).filter((name) => !(name in processEnv));
-    notes.push(`read ${taken.length} variable(s) from ${dotEnv.path} (the environment wins over it)`);
+    const names = Object.keys(dotEnv.values);
+    const taken = names.filter((name) => !(name in processEnv));
+    // Under `npm start` the services get the launcher's environment, .env already in it.
+    notes.push(
+      taken.length === 0 && names.length > 0
+        ? `${dotEnv.path}: its ${names.length} variable(s) are already in the environment (which wins)`
+        : `read ${taken.length} variable(s) from ${dotEnv.path} (the environment wins over it)`,
+    );
   }
   if (!followsSandbox || !isSandboxMode(env))
     return { env, dotEnvFile: dotEnv?.path, sandbox: undefined, notes };

@@ -29,6 +29,14 @@ describe('resolveEnv: .env', () => {
     expect(notes).toEqual([`read 1 variable(s) from ${join(root, '.env')} (the environment wins over it)`]);
   });
 
+  it('says so when the environment already holds every variable of .env (a service under npm start)', () => {
+    const root = workspace('PORT=4000\nLOG_LEVEL=debug\n');
+    const { notes } = resolveEnv({ PORT: '4000', LOG_LEVEL: 'debug' }, { cwd: root });
+    expect(notes).toEqual([
+      `${join(root, '.env')}: its 2 variable(s) are already in the environment (which wins)`,
+    ]);
+  });
+
   it('finds .env at the workspace root from a package directory below it', () => {
     const root = workspace('LOG_LEVEL=warn\n');
     const below = join(root, 'services', 'ingress');

@@ -4,7 +4,8 @@ import { createRedis, deleteKeys, type RedisSettings } from '@ghl-bridge/redis';
 import type { CliOutput } from './keys-command.js';
 
 export const SANDBOX_USAGE =
-  '  ghl-bridge sandbox reset            (sandbox mode only: what npm start -- --fresh runs)\n';
+  '  ghl-bridge sandbox reset            (sandbox mode only: drops its database and queue keys;\n' +
+  '                                       npm start -- --fresh also deletes the sandbox state)\n';
 
 export interface SandboxData {
   databaseUrl: string;
