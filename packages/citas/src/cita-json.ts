@@ -33,7 +33,12 @@ export const citaJson = z.object({
   sync_error: z.string().nullable(),
   sync_attempts: z.number().int(),
   source: z.enum(['rv3', 'ghl']),
-  version: z.number().int(),
+  version: z
+    .number()
+    .int()
+    .describe(
+      "The booking's version: staff edits and changes made in GHL raise it, sync results and conflict flags do not (order changes by their `position`)",
+    ),
   deleted_at: z.string().nullable(),
   created_at: z.string(),
   updated_at: z.string(),
