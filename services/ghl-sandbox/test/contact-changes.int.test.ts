@@ -45,7 +45,7 @@ function ofType(hooks: Record<string, unknown>[], type: string): Record<string, 
 }
 
 /** The field names of GHL's published example, plus the envelope every delivery has. */
-function keysOf(type: 'ContactUpdate' | 'ContactTagUpdate' | 'ContactDndUpdate'): string[] {
+function keysOf(type: 'ContactCreate' | 'ContactUpdate' | 'ContactTagUpdate' | 'ContactDndUpdate'): string[] {
   return [...Object.keys(webhookExample(type)), 'timestamp', 'webhookId'].sort();
 }
 
@@ -155,6 +155,32 @@ describe("contact changes made in GHL's UI", () => {
       body: { locationId: w.locationId, email: FULL.email, tags: ['follow-up'], firstName: 'Ana María' },
     });
     expect((await receivedOnce()).map((h) => h.type)).toEqual(['ContactUpdate']);
+  });
+
+  it('sends ContactCreate, with the field names of GHL’s example, for a contact added in the UI', async () => {
+    const made = await w.sandbox.admin.uiCreateContact({
+      ...FULL,
+      locationId: w.locationId,
+      firstName: 'Rosa',
+      lastName: 'Huamán',
+      tags: ['walk-in'],
+    });
+    const hooks = await receivedOnce();
+    expect(hooks.map((h) => h.type)).toEqual(['ContactCreate']);
+    expect(hooks[0]).toMatchObject({
+      id: made.id,
+      locationId: w.locationId,
+      firstName: 'Rosa',
+      tags: ['walk-in'],
+    });
+    // Every field set, so every field of the example is sent (unset ones are left out).
+    expect(Object.keys(hooks[0] ?? {}).sort()).toEqual(keysOf('ContactCreate'));
+    expect((await api(w, 'GET', `/contacts/${made.id}`)).body).toMatchObject({
+      contact: { id: made.id, lastName: 'Huamán', phone: FULL.phone },
+    });
+    await expect(w.sandbox.admin.uiCreateContact({ locationId: 'nowhere', firstName: 'X' })).rejects.toThrow(
+      /404/,
+    );
   });
 
   it('refuses unknown fields and unknown contacts', async () => {

@@ -194,7 +194,7 @@ export function limaSlot(hh = 10, mm = 0, daysAhead = 2): { iso: string; ms: num
 
 /** GHL's published example body for a webhook type, from test/fixtures/ghl-webhooks. */
 export function webhookExample(
-  type: 'AppointmentCreate' | 'ContactUpdate' | 'ContactTagUpdate' | 'ContactDndUpdate',
+  type: 'AppointmentCreate' | 'ContactCreate' | 'ContactUpdate' | 'ContactTagUpdate' | 'ContactDndUpdate',
 ): Record<string, unknown> {
   return JSON.parse(readFileSync(new URL(`./fixtures/ghl-webhooks/${type}.json`, import.meta.url), 'utf8'));
 }

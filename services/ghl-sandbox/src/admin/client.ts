@@ -43,6 +43,8 @@ export interface SandboxAdmin {
   /** Blocks time on one calendar or for one user (not both); no webhook, as on GHL. */
   uiCreateBlockedSlot(input: UiBlockedSlot): Promise<BlockedSlot>;
   uiDeleteBlockedSlot(id: string): Promise<BlockedSlot>;
+  /** A contact a GHL user adds (a walk-in patient): ContactCreate. */
+  uiCreateContact(input: UiContactPatch & { locationId: string }): Promise<Contact>;
   /** Edits fields, tags (replaced) and DND: ContactUpdate, plus ContactTagUpdate / ContactDndUpdate. */
   uiUpdateContact(id: string, patch: UiContactPatch): Promise<Contact>;
   uiAddContactTags(id: string, tags: string[]): Promise<Contact>;
@@ -154,6 +156,7 @@ export function createAdminClient(baseUrl: string): SandboxAdmin {
       (await call<{ blockedSlots: BlockedSlot[] }>('GET', '/blocked-slots')).blockedSlots,
     uiCreateBlockedSlot: (input) => call('POST', '/blocked-slots', input),
     uiDeleteBlockedSlot: (id) => call('DELETE', `/blocked-slots/${encodeURIComponent(id)}`),
+    uiCreateContact: (input) => call('POST', '/contacts', input),
     uiUpdateContact: (id, patch) => call('PUT', `/contacts/${encodeURIComponent(id)}`, patch),
     uiAddContactTags: (id, tags) => call('POST', `/contacts/${encodeURIComponent(id)}/tags`, { tags }),
     uiRemoveContactTags: (id, tags) => call('DELETE', `/contacts/${encodeURIComponent(id)}/tags`, { tags }),

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { createBlockedSlot, deleteBlockedSlot } from '../domain/blocked-slots.js';
-import { applyContactPatch, contactMarks, emitContactUpdate } from '../domain/contact-ops.js';
+import { applyContactPatch, contactMarks, emitContactUpdate, newContact } from '../domain/contact-ops.js';
 import type { Contact } from '../domain/types.js';
 import { ghlError, parseOr422 } from '../http/errors.js';
 import type { SandboxState } from '../state.js';
@@ -111,6 +111,16 @@ export function uiRoutes(app: FastifyInstance, state: SandboxState): void {
     emitContactUpdate(store, c, before);
     return c;
   };
+  // A patient new to GHL, added by a GHL user (a walk-in): ContactCreate, as an API create sends.
+  app.post(`${p}/contacts`, async (request) => {
+    const { locationId, ...fields } = parseOr422(uiContact.extend({ locationId: z.string() }), request.body);
+    if (!store.locations.has(locationId)) throw ghlError(404, 'Unknown location');
+    const contact = newContact(locationId, clock.now());
+    applyContactPatch(contact, fields);
+    store.contacts.set(contact.id, contact);
+    store.emit({ type: 'ContactCreate', contact });
+    return contact;
+  });
   app.put<IdParams>(`${p}/contacts/:id`, async (request) => {
     const patch = parseOr422(uiContact, request.body);
     return change(contactOr404(request.params.id), (c) => applyContactPatch(c, patch));

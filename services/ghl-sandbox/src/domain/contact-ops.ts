@@ -28,6 +28,20 @@ export interface ContactPatch {
   customFields?: { id?: string; key?: string; field_value?: unknown; value?: unknown }[];
 }
 
+/** A contact as GHL makes one (a lead with no tags), before its fields are set. */
+export function newContact(locationId: string, now: number): Contact {
+  return {
+    id: ghlId(),
+    locationId,
+    dnd: false,
+    tags: [],
+    customFields: [],
+    type: 'lead',
+    dateAdded: now,
+    dateUpdated: now,
+  };
+}
+
 const TEXT_FIELDS = [
   'firstName',
   'lastName',

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { applyContactPatch, contactMarks, emitContactUpdate } from '../domain/contact-ops.js';
-import { ghlId } from '../domain/ids.js';
+import { applyContactPatch, contactMarks, emitContactUpdate, newContact } from '../domain/contact-ops.js';
 import { contactDto } from '../domain/serialize.js';
 import type { Store } from '../domain/store.js';
 import type { Contact } from '../domain/types.js';
@@ -83,16 +82,7 @@ export function contactRoutes(app: FastifyInstance, state: SandboxState): void {
     assertLocation(request, body.locationId);
     const now = state.clock.now();
     const existing = findMatch(store, body);
-    const contact: Contact = existing ?? {
-      id: ghlId(),
-      locationId: body.locationId,
-      dnd: false,
-      tags: [],
-      customFields: [],
-      type: 'lead',
-      dateAdded: now,
-      dateUpdated: now,
-    };
+    const contact = existing ?? newContact(body.locationId, now);
     const before = contactMarks(contact);
     applyContactPatch(contact, body);
     contact.dateUpdated = now;
