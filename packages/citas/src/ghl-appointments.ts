@@ -163,33 +163,44 @@ export async function deleteGhlAppointments(
 ): Promise<GhlOutcome[]> {
   const targets = await lockTargets(tx, deletions, { echoes: false });
   const outcomes: GhlOutcome[] = [];
-  await writeCitas(tx, origin, async (writes) => {
-    for (const [i, d] of deletions.entries()) {
-      const target = targets.get(i);
-      if (target === 'foreign' || target?.deletedAt) {
-        outcomes.push('ignored');
-        continue;
-      }
-      if (!target) {
-        const row = { ...newRow(d, undefined), deletedAt: new Date().toISOString() };
-        const [added] = await tx.execute<{ id: string }>(sql`
-          insert into citas (location_id, calendar_id, patient_name, start_at, end_at, blocked_until,
-            status, ghl_appointment_id, sync_status, source, ghl_date_updated, deleted_at)
-          values (${row.locationId}, ${row.calendarId}, ${row.patientName}, ${row.startAt},
-            ${row.endAt}, ${row.endAt}, 'confirmed', ${row.ghlAppointmentId}, 'synced', 'ghl',
-            ${row.ghlDateUpdated}, ${row.deletedAt})
-          returning id`);
-        if (added) writes.touch(added.id, null);
-        outcomes.push('created');
-        continue;
-      }
-      const ghlDateUpdated = later(target.ghlDateUpdated, d.at);
-      await tx.execute(sql`
-        update citas set deleted_at = now(), version = version + 1, updated_at = now(),
-          ghl_date_updated = ${ghlDateUpdated?.toISOString() ?? null}::timestamptz
-        where id = ${target.id}`);
-      writes.touch(target.id, target);
+  const tombstones: Array<ReturnType<typeof newRow>> = [];
+  const deletes: Array<{ before: Cita; ghlDateUpdated: string | null }> = [];
+  for (const [i, d] of deletions.entries()) {
+    const target = targets.get(i);
+    if (target === 'foreign' || target?.deletedAt) {
+      outcomes.push('ignored');
+    } else if (!target) {
+      tombstones.push(newRow(d, undefined));
+      outcomes.push('created');
+    } else {
+      deletes.push({
+        before: target,
+        ghlDateUpdated: later(target.ghlDateUpdated, d.at)?.toISOString() ?? null,
+      });
       outcomes.push('updated');
+    }
+  }
+  await writeCitas(tx, origin, async (writes) => {
+    if (tombstones.length > 0) {
+      const added = await tx.execute<{ id: string }>(sql`
+        insert into citas (location_id, calendar_id, patient_name, start_at, end_at, blocked_until,
+          status, ghl_appointment_id, sync_status, source, ghl_date_updated, deleted_at)
+        select r."locationId", r."calendarId", r."patientName", r."startAt", r."endAt", r."endAt",
+          'confirmed', r."ghlAppointmentId", 'synced', 'ghl', r."ghlDateUpdated", now()
+        from jsonb_to_recordset(${JSON.stringify(tombstones)}::jsonb) as r(
+          "locationId" text, "calendarId" text, "patientName" text, "startAt" timestamptz,
+          "endAt" timestamptz, "ghlAppointmentId" text, "ghlDateUpdated" timestamptz)
+        returning id`);
+      for (const { id } of added) writes.touch(id, null);
+    }
+    if (deletes.length > 0) {
+      const rows = deletes.map(({ before, ghlDateUpdated }) => ({ id: before.id, ghlDateUpdated }));
+      await tx.execute(sql`
+        update citas c set deleted_at = now(), version = c.version + 1, updated_at = now(),
+          ghl_date_updated = v."ghlDateUpdated"
+        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id uuid, "ghlDateUpdated" timestamptz)
+        where c.id = v.id`);
+      for (const { before } of deletes) writes.touch(before.id, before);
     }
   });
   return outcomes;

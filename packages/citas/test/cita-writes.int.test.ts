@@ -81,6 +81,47 @@ describe('every write to a cita appends exactly one change, in the same transact
     ]);
   });
 
+  test('deletes in one call: a held cita is deleted, an unseen one leaves a tombstone, another location is left alone', async ({
+    database,
+  }) => {
+    const { db } = database;
+    const calendarId = uniqueCalendar();
+    const held = ghlAppointment(calendarId, { at: at('2026-01-01T00:00:00Z') });
+    const theirs = ghlAppointment(calendarId, {
+      locationId: 'loc_other',
+      startAt: at('2030-03-04T16:00:00Z'),
+      endAt: at('2030-03-04T16:30:00Z'),
+    });
+    await db.transaction((tx) => applyGhlAppointments(tx, [held, theirs], 'ghl'));
+    const unseen = ghlAppointment(calendarId, {
+      startAt: at('2030-03-04T18:00:00Z'),
+      endAt: at('2030-03-04T18:30:00Z'),
+    });
+    const deletedAt = at('2026-01-02T00:00:00Z');
+    const outcomes = await db.transaction((tx) =>
+      deleteGhlAppointments(
+        tx,
+        [
+          { ...held, at: deletedAt },
+          { ...unseen, at: deletedAt },
+          { ...theirs, locationId: 'loc_citas' },
+        ],
+        'ghl',
+      ),
+    );
+    expect(outcomes).toEqual(['updated', 'created', 'ignored']);
+    const rowOf = async (ghlId: string) =>
+      (await db.select().from(citas).where(eq(citas.ghlAppointmentId, ghlId)))[0];
+    expect(await rowOf(held.id)).toMatchObject({ version: 2, ghlDateUpdated: deletedAt });
+    expect((await rowOf(held.id))?.deletedAt).toBeInstanceOf(Date);
+    // The tombstone: a late create of the same appointment finds it and stays deleted.
+    expect(await rowOf(unseen.id)).toMatchObject({ source: 'ghl', ghlDateUpdated: deletedAt });
+    expect((await rowOf(unseen.id))?.deletedAt).toBeInstanceOf(Date);
+    expect((await rowOf(theirs.id))?.deletedAt).toBeNull();
+    const heldId = (await rowOf(held.id))?.id ?? '';
+    expect((await changesOf(db, heldId)).map((c) => c.kind)).toEqual(['cita.created', 'cita.deleted']);
+  });
+
   test('a contact update names the patient on its GHL citas and fills only what RV3 left empty', async ({
     database,
   }) => {
