@@ -54,6 +54,18 @@ describe('POST /api/webhooks/ghl/workflow (GHL workflow Custom Webhooks, one loc
       const sameLocation = contactEvent('ContactUpdate', { locationId: 'loc-a' });
       expect((await post(app, sameLocation, secret)).statusCode).toBe(200);
       expect(await queues.webhooks.count()).toBe(2);
+
+      // A resend with the author's webhookId is one event; a body without one is a state the
+      // workflow saw, so the same body later (a status set back) is applied again, not dropped.
+      expect((await post(app, withoutLocation, secret)).json().jobId).toBe(response.json().jobId);
+      const { webhookId: _id, ...noId } = appointmentEvent({
+        type: 'AppointmentUpdate',
+        locationId: 'loc-a',
+      });
+      const first = (await post(app, noId, secret)).json().jobId;
+      const again = (await post(app, noId, secret)).json().jobId;
+      expect(again).not.toBe(first);
+      expect(await queues.webhooks.count()).toBe(4);
     } finally {
       await close();
     }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Config } from '@ghl-bridge/config';
 import type { Db } from '@ghl-bridge/db';
 import {
@@ -217,7 +218,12 @@ export const ghlWebhookRoute: FastifyPluginAsyncZod<GhlWebhookRouteOptions> = as
       const { secret } = verdict;
       const source = { kind: 'workflow', locationId: secret.locationId, secretId: secret.id } as const;
       // The hash of the event as scoped, so the same body sent by two locations is two events.
-      const payloadHash = sha256Hex(JSON.stringify(scoped.event));
+      // A workflow body is the state a workflow step saw, and carries no delivery id of GHL's:
+      // the same body sent again later (a status set back to what it was) is news, not a
+      // duplicate. So unless its author gave a webhookId, each delivery is an event of its own;
+      // applying one state twice changes nothing, so a resend costs nothing.
+      const identity = scoped.event.webhookId === undefined ? `\n${randomUUID()}` : '';
+      const payloadHash = sha256Hex(JSON.stringify(scoped.event) + identity);
       return store(request, reply, { source, event: scoped.event, payloadHash, scheme: 'workflow_secret' });
     },
   );
