@@ -93,7 +93,7 @@ async function startSandbox(supervisor, env, fresh) {
 
   const port = Number(env.GHL_SANDBOX_PORT || 4010);
   const url = `http://127.0.0.1:${port}`;
-  const locationId = env.GHL_LOCATION_ID || 'location-1';
+  const locationId = env.GHL_LOCATION_ID; // sandbox mode sets it (resolveEnv)
   supervisor.service(
     'GHL sandbox',
     tsNode('services/ghl-sandbox/src/main.ts'),

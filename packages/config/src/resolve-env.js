@@ -11,6 +11,9 @@ import { parseEnv } from 'node:util';
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/ghl_bridge';
 export const DEFAULT_QUEUE_PREFIX = 'ghlb';
 
+/** The location the GHL sandbox seeds, unless GHL_LOCATION_ID names another. */
+export const SANDBOX_LOCATION_ID = 'location-1';
+
 /** Any of these set means the real GHL; none of them, in development, means sandbox mode. */
 export const GHL_CREDENTIALS = ['GHL_CLIENT_ID', 'GHL_ACCESS_TOKEN'];
 
@@ -26,7 +29,7 @@ export const START_VARIABLES = ['GHL_SANDBOX_PORT', 'GHL_SANDBOX_STATE_FILE'];
  * @typedef {object} ResolvedEnv
  * @property {Env} env What the process runs with: the environment over `.env`, plus what sandbox mode derives.
  * @property {string | undefined} dotEnvFile The `.env` file read, if any.
- * @property {{ databaseUrl: string, queuePrefix: string } | undefined} sandbox Set in sandbox mode.
+ * @property {{ databaseUrl: string, queuePrefix: string, locationId: string } | undefined} sandbox Set in sandbox mode.
  * @property {string[]} notes What was read or derived, for a person (no secret in them).
  */
 
@@ -81,7 +84,14 @@ export function resolveEnv(processEnv, options = {}) {
     );
   }
   return {
-    env: { ...env, DATABASE_URL: sandbox.databaseUrl, QUEUE_PREFIX: sandbox.queuePrefix },
+    // The location too: the services under npm start have it, so the CLI reads the same
+    // configuration (GHL_WEBHOOK_SECRET, say, is that location's workflow secret).
+    env: {
+      ...env,
+      DATABASE_URL: sandbox.databaseUrl,
+      QUEUE_PREFIX: sandbox.queuePrefix,
+      GHL_LOCATION_ID: sandbox.locationId,
+    },
     dotEnvFile: dotEnv?.path,
     sandbox,
     notes,
@@ -112,6 +122,7 @@ export function deriveSandbox(env) {
       name.endsWith('_sandbox') ? name : `${name}_sandbox`,
     ),
     queuePrefix: prefix.endsWith('-sandbox') ? prefix : `${prefix}-sandbox`,
+    locationId: isSet(env.GHL_LOCATION_ID) ? String(env.GHL_LOCATION_ID) : SANDBOX_LOCATION_ID,
   };
 }
 

@@ -73,6 +73,7 @@ describe('resolveEnv: sandbox mode', () => {
     expect(resolved.sandbox).toEqual({
       databaseUrl: 'postgres://me:s3cret@db.local:5433/clinic_sandbox',
       queuePrefix: 'alice-sandbox',
+      locationId: 'location-1',
     });
     expect(resolved.env).toMatchObject({
       DATABASE_URL: 'postgres://me:s3cret@db.local:5433/clinic_sandbox',
@@ -85,10 +86,27 @@ describe('resolveEnv: sandbox mode', () => {
     expect(loadConfig(resolved.env).database.url).toBe(resolved.sandbox?.databaseUrl);
   });
 
+  it('names the sandbox location, so the CLI reads what the services under npm start read', () => {
+    // GHL_WEBHOOK_SECRET is one location's workflow secret: the schema wants that location.
+    const withSecret = { ...user, GHL_WEBHOOK_SECRET: 'a-workflow-secret-of-32-characters!' };
+    const resolved = resolveEnv(withSecret, { cwd: workspace(), sandbox: true });
+    expect(resolved.env.GHL_LOCATION_ID).toBe('location-1');
+    expect(loadConfig(resolved.env).webhooks.configuredSecret).toEqual({
+      secret: withSecret.GHL_WEBHOOK_SECRET,
+      locationId: 'location-1',
+    });
+    const chosen = resolveEnv(
+      { ...withSecret, GHL_LOCATION_ID: 'clinic-7' },
+      { cwd: workspace(), sandbox: true },
+    );
+    expect(chosen.env.GHL_LOCATION_ID).toBe('clinic-7');
+  });
+
   it('derives from the defaults when the user set nothing, and never appends twice', () => {
     expect(resolveEnv({}, { cwd: workspace(), sandbox: true }).sandbox).toEqual({
       databaseUrl: 'postgres://postgres@127.0.0.1:5432/ghl_bridge_sandbox',
       queuePrefix: 'ghlb-sandbox',
+      locationId: 'location-1',
     });
     const again = resolveEnv(
       { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/x_sandbox', QUEUE_PREFIX: 'x-sandbox' },

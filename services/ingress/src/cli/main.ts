@@ -1,4 +1,4 @@
-import { loadConfig, resolveEnv } from '@ghl-bridge/config';
+import { type Config, ConfigError, loadConfig, resolveEnv } from '@ghl-bridge/config';
 import { createDatabase, describeError } from '@ghl-bridge/db';
 import { closeQueues, createQueues } from '@ghl-bridge/jobs';
 import { createRedis } from '@ghl-bridge/redis';
@@ -13,10 +13,10 @@ import { runWorkflowSecretsCommand } from './workflow-secrets-command.js';
 // resolved as `npm start` resolves it (.env, sandbox mode), so the CLI works on what it runs;
 // what was read or derived goes to stderr, keeping stdout for the command's answer.
 const resolved = resolveEnv(process.env, { sandbox: true });
-const config = loadConfig(resolved.env);
 const [command, ...args] = process.argv.slice(2);
 const io = { out: (t: string) => process.stdout.write(t), err: (t: string) => process.stderr.write(t) };
 for (const note of resolved.notes) io.err(`${note}\n`);
+const config = configOrExit(resolved.env);
 const KEYS_USAGE =
   '  ghl-bridge keys <create|list|revoke> …\n  ghl-bridge workflow-secrets <create|list|revoke> …\n';
 // Commands that need only PostgreSQL.
@@ -82,5 +82,16 @@ if (command === 'sandbox') {
     if (queues) await closeQueues(queues);
     redis?.disconnect();
     await database.close();
+  }
+}
+
+/** A person at a terminal gets what is wrong with the configuration, not a stack trace. */
+function configOrExit(env: Record<string, string | undefined>): Config {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.err(`${error.message}\n`);
+    process.exit(2);
   }
 }
