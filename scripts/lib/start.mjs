@@ -127,6 +127,11 @@ async function startSandbox(supervisor, env, fresh) {
   const tokens = await admin('/tokens', { locationId });
   const sandboxEnv = {
     GHL_API_BASE_URL: url,
+    // /oauth/install sends the installer to the sandbox's location chooser, not GHL's, and
+    // back to this ingress unless you named another callback.
+    GHL_MARKETPLACE_URL: url,
+    GHL_OAUTH_REDIRECT_URI:
+      env.GHL_OAUTH_REDIRECT_URI || `http://${reachableHost(env.HOST)}:${env.PORT || 3000}/oauth/callback`,
     GHL_CLIENT_ID: SANDBOX_CLIENT.id,
     GHL_CLIENT_SECRET: SANDBOX_CLIENT.secret,
     GHL_LOCATION_ID: locationId,
@@ -140,7 +145,13 @@ async function startSandbox(supervisor, env, fresh) {
   console.log(
     `  its state is kept in ${shown} (GHL_SANDBOX_STATE_FILE); \`npm start -- --fresh\` starts over`,
   );
-  for (const name of ['GHL_API_BASE_URL', 'GHL_CLIENT_SECRET', 'GHL_REFRESH_TOKEN', 'GHL_WEBHOOK_PUBLIC_KEY'])
+  for (const name of [
+    'GHL_API_BASE_URL',
+    'GHL_MARKETPLACE_URL',
+    'GHL_CLIENT_SECRET',
+    'GHL_REFRESH_TOKEN',
+    'GHL_WEBHOOK_PUBLIC_KEY',
+  ])
     if (env[name]) console.log(`  your ${name} is not used in sandbox mode: the sandbox's is`);
   return { url, env: sandboxEnv };
 }

@@ -99,6 +99,8 @@ describe.skipIf(hasDotEnv)(
         GHL_SANDBOX_PORT: String(await freePort()),
         WORKER_METRICS_PORT: '0',
         GHL_SANDBOX_STATE_FILE: join(dataDir, 'sandbox-state.json'),
+        // One location's workflow secret: the CLI must read it as the services do.
+        GHL_WEBHOOK_SECRET: 'npm-start-workflow-secret-0123456789',
         LOG_LEVEL: 'warn',
       };
       onTestFinished(async () => {
@@ -115,6 +117,12 @@ describe.skipIf(hasDotEnv)(
 
       const first = await startedAndReady(env);
       expect(first.output()).toContain(`database ${name}_sandbox on`);
+      // The install link leads to the sandbox's location chooser, and back to this ingress.
+      const install = await fetch(`http://127.0.0.1:${port}/oauth/install`, { redirect: 'manual' });
+      expect(install.status).toBe(302);
+      const chooser = new URL(install.headers.get('location') ?? '');
+      expect(chooser.origin).toBe(`http://127.0.0.1:${env.GHL_SANDBOX_PORT}`);
+      expect(chooser.searchParams.get('redirect_uri')).toBe(`http://127.0.0.1:${port}/oauth/callback`);
       // The CLI, run as a user runs it with the same environment, works on the database npm start uses.
       const cli = run(
         [
