@@ -1,4 +1,4 @@
-import { applyContactToCitas } from '@ghl-bridge/citas';
+import { applyContactToCitas, contactsByIds } from '@ghl-bridge/citas';
 import { saveGhlContact } from '@ghl-bridge/db';
 import type { Processor } from './types.js';
 
@@ -20,9 +20,12 @@ export const processContactFetch: Processor<'ghl.contact-fetch'> = async ({ payl
   const updated = await deps.db.transaction(async (tx) => {
     const at = new Date(String(contact.dateUpdated ?? contact.dateAdded ?? Date.now()));
     const state = { ...facts, data: contact, at: Number.isNaN(at.getTime()) ? new Date() : at };
-    // A newer state from a webhook already named the patients.
-    if (!(await saveGhlContact(tx, { ...state, deleted: false }))) return 0;
-    return applyContactToCitas(tx, facts, 'ghl');
+    const saved = await saveGhlContact(tx, { ...state, deleted: false });
+    // A newer state is held already, from a webhook. That webhook may have been applied while
+    // the appointment naming the contact was still uncommitted, so it named no cita: name the
+    // patients from the newer state now.
+    const newest = saved ? facts : (await contactsByIds(tx, [facts.id])).get(facts.id);
+    return newest ? applyContactToCitas(tx, newest, 'ghl') : 0;
   });
   log.info({ locationId: payload.locationId, citas: updated }, 'GHL contact fetched');
   return { citas: updated };
