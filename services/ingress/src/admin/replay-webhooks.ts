@@ -57,23 +57,28 @@ export async function replayFailedWebhooks(
 
 async function replayOne(queues: Queues, row: typeof webhookEvents.$inferSelect): Promise<void> {
   const jobId = webhookJobId(row.webhookId ?? undefined, row.payloadHash);
+  const failed = await queues.webhooks.getJob(jobId);
+  if (failed && (await failed.getState()) === 'failed') {
+    const retried = await failed
+      .retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true })
+      .then(
+        () => true,
+        () => false,
+      );
+    if (retried) return;
+  }
+  // Look again: another replay may have just retried it (this retry then fails), and a job that
+  // is waiting, delayed or running runs anyway; removing it to add it anew would lose its history.
   const job = await queues.webhooks.getJob(jobId);
   const state = job ? await job.getState() : 'unknown';
-  if (job && state === 'failed') {
-    const retried = await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true }).then(
-      () => true,
-      // Removed or taken meanwhile (its age ran out, another replay): enqueued anew below.
-      () => false,
-    );
-    if (retried) return;
-  } else if (job && state !== 'completed' && state !== 'unknown') {
-    return;
-  }
+  if (job && !['completed', 'failed', 'unknown'].includes(state)) return;
   await job?.remove().catch(() => undefined);
   await enqueue(
     queues,
     'webhook.process',
-    {
+    // The job's own data while it exists (the request that delivered it stays named in it);
+    // once it has aged out, the row's.
+    job?.data ?? {
       payloadHash: row.payloadHash,
       webhookId: row.webhookId ?? undefined,
       event: row.payload as Record<string, unknown>,
