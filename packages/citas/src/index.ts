@@ -25,6 +25,17 @@ export {
   type GhlDeletion,
   type GhlOutcome,
 } from './ghl-appointments.js';
+export {
+  type ContactFromGhl,
+  type DeliveredEvent,
+  eventTime,
+  type GhlEvent,
+  type GhlEventKind,
+  GhlEventShapeError,
+  kindOfType,
+  parseGhlEvent,
+  withoutNulBytes,
+} from './ghl-events.js';
 export { blockedSlotOverlapping, citasOverlapping, type Slot } from './slot-queries.js';
 export {
   assertSlotFree,

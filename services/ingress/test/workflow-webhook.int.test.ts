@@ -103,6 +103,18 @@ describe('POST /api/webhooks/ghl/workflow (GHL workflow Custom Webhooks, one loc
         expect(response.statusCode).toBe(422);
         expect(response.json()).toMatchObject({ error: 'unsupported_event_type' });
       }
+      // Bodies a person wrote that could never be applied: refused with the reason, not failed later.
+      const badTime = appointmentEvent({ locationId: 'loc-a' });
+      (badTime.appointment as Record<string, unknown>).startTime = '2026-12-18 09:00';
+      const { id: _id, ...contactWithoutId } = contactEvent('ContactUpdate', { locationId: 'loc-a' });
+      for (const body of [{ ...event, appointment: 'oops' }, badTime, contactWithoutId]) {
+        const response = await post(app, body, secret);
+        expect(response.statusCode).toBe(422);
+        expect(response.json()).toEqual({
+          error: 'invalid_event',
+          message: expect.stringContaining("does not match GHL's shape"),
+        });
+      }
       const deep = `{"type":"ContactUpdate","x":${'['.repeat(100)}${']'.repeat(100)}}`;
       const tooDeep = await post(app, deep, secret);
       expect(tooDeep.statusCode).toBe(400);

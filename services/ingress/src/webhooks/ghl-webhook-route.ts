@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { GhlEventShapeError, parseGhlEvent, withoutNulBytes } from '@ghl-bridge/citas';
 import type { Config } from '@ghl-bridge/config';
 import type { Db } from '@ghl-bridge/db';
 import {
@@ -215,6 +216,14 @@ export const ghlWebhookRoute: FastifyPluginAsyncZod<GhlWebhookRouteOptions> = as
         count('workflow', scoped.status === 403 ? 'rejected_location' : 'rejected_body');
         return sendError(reply, scoped.status, scoped.error, scoped.message);
       }
+      // A person wrote this body: one that can never be applied is refused now, with the reason,
+      // instead of answered 200 and failed in the worker where no one sees it.
+      const shape = shapeProblem(scoped.event);
+      if (shape) {
+        request.log.warn({ secretId: verdict.secret.id }, "workflow webhook without GHL's shape");
+        count('workflow', 'rejected_body');
+        return sendError(reply, 422, 'invalid_event', shape);
+      }
       const { secret } = verdict;
       const source = { kind: 'workflow', locationId: secret.locationId, secretId: secret.id } as const;
       // The hash of the event as scoped, so the same body sent by two locations is two events.
@@ -228,3 +237,14 @@ export const ghlWebhookRoute: FastifyPluginAsyncZod<GhlWebhookRouteOptions> = as
     },
   );
 };
+
+/** Why a body of a known type cannot be applied (GHL's shape, as the worker parses it), if so. */
+function shapeProblem(event: Record<string, unknown>): string | undefined {
+  try {
+    parseGhlEvent(withoutNulBytes(event));
+    return undefined;
+  } catch (error) {
+    if (error instanceof GhlEventShapeError) return error.message;
+    throw error;
+  }
+}

@@ -1,7 +1,14 @@
+import {
+  type DeliveredEvent,
+  type GhlEvent,
+  GhlEventShapeError,
+  parseGhlEvent,
+  withoutNulBytes,
+} from '@ghl-bridge/citas';
 import { type Db, describeError, webhookEvents } from '@ghl-bridge/db';
 import type { WebhookSource } from '@ghl-bridge/jobs';
+import { UnrecoverableError } from 'bullmq';
 import { eq, or, sql } from 'drizzle-orm';
-import { type DeliveredEvent, type GhlEvent, parseGhlEvent, withoutNulBytes } from './ghl-events.js';
 import {
   type EffectStatus,
   effectContext,
@@ -76,7 +83,7 @@ export async function applyWebhookEvents(
     rows.forEach((row, i) => {
       if (!row.due) return;
       const delivery = deliveries[i] as WebhookDelivery;
-      const event = { ...parseGhlEvent(delivery.event), requestId: delivery.requestId };
+      const event = { ...parsedForGood(delivery.event), requestId: delivery.requestId };
       const group = dueByKind.get(event.kind) ?? { indexes: [], events: [] };
       group.indexes.push(i);
       group.events.push(event);
@@ -273,4 +280,14 @@ function toRow(delivery: WebhookDelivery) {
 /** The body's `type` as sent (capped: it is the sender's text), for the row and for operators. */
 function eventType(event: Record<string, unknown>): string {
   return typeof event.type === 'string' ? event.type.slice(0, 100) : 'unknown';
+}
+
+/** A body that does not have GHL's shape fails for good: the row keeps it for replay. */
+function parsedForGood(raw: Record<string, unknown>): GhlEvent {
+  try {
+    return parseGhlEvent(raw);
+  } catch (error) {
+    if (error instanceof GhlEventShapeError) throw new UnrecoverableError(error.message);
+    throw error;
+  }
 }

@@ -1,5 +1,5 @@
+import type { GhlEvent, GhlEventKind } from '@ghl-bridge/citas';
 import { addManyToOutbox, type Db, type OutboxMessage } from '@ghl-bridge/db';
-import type { GhlEvent, GhlEventKind } from './ghl-events.js';
 
 export type Transaction = Parameters<Parameters<Db['transaction']>[0]>[0];
 

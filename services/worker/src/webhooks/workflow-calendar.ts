@@ -1,10 +1,10 @@
+import { kindOfType } from '@ghl-bridge/citas';
 import { calendarLocation, saveCalendars } from '@ghl-bridge/db';
 import { isGhlRefusal } from '@ghl-bridge/jobs';
 import { refusalAsAnswer } from '../ghl-reads/refusal-as-answer.js';
 import type { WorkerDeps } from '../processors/types.js';
 import { calendarMirror } from '../reconcile/from-ghl.js';
 import type { SourceVerdict } from './check-webhook-source.js';
-import { kindOfType } from './ghl-events.js';
 
 /**
  * A workflow secret speaks for one location, and an appointment it sends must be on one of

@@ -1,4 +1,4 @@
-import { kindOfType } from '../ghl-events.js';
+import { kindOfType } from '@ghl-bridge/citas';
 import type { WebhookEffects } from '../webhook-effect.js';
 import { appointmentKeys, deleteAppointments, upsertAppointments } from './appointment-effects.js';
 import { contactKeys, deleteContact, upsertContact } from './contact-effects.js';

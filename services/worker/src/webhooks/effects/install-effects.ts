@@ -1,10 +1,10 @@
+import { eventTime } from '@ghl-bridge/citas';
 import { ghlInstalls, ghlTokens } from '@ghl-bridge/db';
 import { installJobId } from '@ghl-bridge/jobs';
 import { UnrecoverableError } from 'bullmq';
 import { eq, lt } from 'drizzle-orm';
 import { z } from 'zod';
 import type { EventOf, SingleEffect, Transaction } from '../webhook-effect.js';
-import { eventTime } from './event-time.js';
 
 // INSTALL / UNINSTALL: `locationId` for a location install, only `companyId` for an agency one.
 const installEvent = z.looseObject({
