@@ -9,7 +9,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOption
 import { adminRoutes } from './admin/admin-routes.js';
 import { observeRequests, readQueueGauges } from './admin/observe.js';
 import { registerDocsPage, registerOpenApi } from './docs/openapi.js';
-import { installErrorHandling } from './http/errors.js';
+import { installErrorHandling, sendError } from './http/errors.js';
 import { refuseRepeatedCredentials } from './http/single-credentials.js';
 import { useZodSchemas } from './http/zod-app.js';
 import { oauthRoutes } from './oauth/oauth-routes.js';
@@ -48,6 +48,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // A caller's x-request-id is kept, so one id follows a request from RV3 through to the worker.
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
+    // The router's own refusals (a malformed URL, a path segment longer than any id), in the
+    // error shape of every other answer, and without the path echoed back.
+    frameworkErrors: (error, _request, reply) =>
+      error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? sendError(reply, 414, 'uri_too_long', 'A path segment is longer than any id ghl-bridge issues')
+        : sendError(reply, 400, 'bad_url', 'The URL is not valid'),
     bodyLimit: config.webhooks.bodyLimitBytes,
     // A client that sends its headers or body slowly, or stops halfway, is answered 408 and cut
     // off instead of holding a socket open for ever (Fastify's default is no request timeout).

@@ -65,6 +65,15 @@ describe('the error contract, now that schemas validate and serialise', () => {
         message: 'Invalid path: id: must be a cita id (uuid)',
         details: [{ path: 'id', message: 'must be a cita id (uuid)' }],
       });
+
+      // Refused by the router itself, before any route: the same shape, the path not echoed.
+      const long = await app.inject({ url: `/api/ghl/citas/${'a'.repeat(3000)}/`, headers: auth });
+      expect(long.statusCode).toBe(414);
+      expect(long.json()).toEqual({ error: 'uri_too_long', message: expect.any(String) });
+      expect(long.body).not.toContain('aaaa');
+      const malformed = await app.inject({ url: '/api/ghl/citas/%E0%A4%A/', headers: auth });
+      expect(malformed.statusCode).toBe(400);
+      expect(malformed.json()).toEqual({ error: 'bad_url', message: expect.any(String) });
     } finally {
       await close();
     }
