@@ -63,6 +63,19 @@ function reachable(host, port, timeoutMs = 1000) {
   });
 }
 
+/**
+ * Stops before starting anything when a port the start needs is taken: another `npm start`
+ * answering there would pass for this one being ready.
+ */
+export async function ensurePortsFree(ports) {
+  for (const [name, port] of ports) {
+    if (await reachable('127.0.0.1', port, 500))
+      fail(
+        `port ${port} (${name}) is in use: another npm start, or something else, listens there. Stop it or set ${name}.`,
+      );
+  }
+}
+
 async function waitForPort(host, port, seconds) {
   for (let i = 0; i < seconds * 4; i++) {
     if (await reachable(host, port, 250)) return true;

@@ -6,7 +6,16 @@ import { existsSync, rmSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeDatabase, resolveEnv } from '../../packages/config/src/resolve-env.js';
-import { checkNode, ensureServices, fail, installDependencies, root, step, warn } from './prepare.mjs';
+import {
+  checkNode,
+  ensurePortsFree,
+  ensureServices,
+  fail,
+  installDependencies,
+  root,
+  step,
+  warn,
+} from './prepare.mjs';
 import { Supervisor, tsNode } from './supervisor.mjs';
 
 /** Where sandbox mode keeps the GHL sandbox's state unless GHL_SANDBOX_STATE_FILE says otherwise (git-ignored). */
@@ -15,6 +24,8 @@ const SEED_FILE = 'services/ghl-sandbox/seed.example.json';
 /** What the sandbox's client id looks like to ghl-bridge (GHL's `<appId>-<suffix>`); the sandbox accepts it. */
 const SANDBOX_CLIENT = { id: '6650aa5e0f5b1e0012345678-sandbox', secret: 'sandbox-client-secret' };
 const READY_TIMEOUT_MS = 90_000;
+/** Where the GHL sandbox listens unless GHL_SANDBOX_PORT says otherwise. */
+const SANDBOX_PORT = 4010;
 
 const log = (message, level) =>
   level === 'error' ? console.error(`\x1b[31m✗\x1b[0m ${message}`) : step(message);
@@ -35,6 +46,12 @@ export async function start(argv) {
       '--fresh resets sandbox mode only (no GHL credentials); with GHL credentials set, nothing is reset.',
     );
   }
+  await ensurePortsFree([
+    ['PORT', Number(resolved.env.PORT || 3000)],
+    ...(resolved.sandbox
+      ? [['GHL_SANDBOX_PORT', Number(resolved.env.GHL_SANDBOX_PORT || SANDBOX_PORT)]]
+      : []),
+  ]);
   if (!flags['no-install']) installDependencies();
   await ensureServices(resolved.env);
   for (const note of resolved.notes) step(note);
@@ -91,7 +108,7 @@ async function startSandbox(supervisor, env, fresh) {
       await supervisor.fail('resetting the sandbox data failed (see above); stopping.');
   }
 
-  const port = Number(env.GHL_SANDBOX_PORT || 4010);
+  const port = Number(env.GHL_SANDBOX_PORT || SANDBOX_PORT);
   const url = `http://127.0.0.1:${port}`;
   const locationId = env.GHL_LOCATION_ID; // sandbox mode sets it (resolveEnv)
   supervisor.service(

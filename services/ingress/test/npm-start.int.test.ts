@@ -123,6 +123,10 @@ describe.skipIf(hasDotEnv)(
       const chooser = new URL(install.headers.get('location') ?? '');
       expect(chooser.origin).toBe(`http://127.0.0.1:${env.GHL_SANDBOX_PORT}`);
       expect(chooser.searchParams.get('redirect_uri')).toBe(`http://127.0.0.1:${port}/oauth/callback`);
+      // A second start while this one runs stops at once instead of passing this one off as its own.
+      const twice = run(['scripts/dev.mjs', 'start', '--no-install'], env);
+      expect(await twice.exited, twice.output()).toEqual({ code: 1, signal: null });
+      expect(twice.output()).toMatch(new RegExp(`port ${port} \\(PORT\\) is in use`));
       // The CLI, run as a user runs it with the same environment, works on the database npm start uses.
       const cli = run(
         [
