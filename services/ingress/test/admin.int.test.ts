@@ -165,6 +165,19 @@ describe('operator surface', () => {
       });
       const replayedJobs = await queues.webhooks.getJobs(['waiting']);
       expect(replayedJobs.map((j) => j.data.source)).toContainEqual(source);
+      // One event asked for by id that puts nothing back says why: none such, or not failed.
+      const replayId = (id: number) =>
+        app.inject({ method: 'POST', url: '/admin/webhooks/replay', payload: { id }, headers: bearer });
+      const missing = await replayId(999_999);
+      expect(missing.statusCode).toBe(404);
+      expect(missing.json()).toEqual({ error: 'not_found', message: 'No webhook event 999999' });
+      await database.db
+        .update(webhookEvents)
+        .set({ status: 'processed' })
+        .where(eq(webhookEvents.id, workflowRow.id));
+      const done = await replayId(workflowRow.id);
+      expect(done.statusCode).toBe(409);
+      expect(done.json()).toMatchObject({ error: 'not_failed' });
 
       const bad = await app.inject({
         method: 'POST',

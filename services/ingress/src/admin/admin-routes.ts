@@ -5,12 +5,17 @@ import type { Db } from '@ghl-bridge/db';
 import type { Queues } from '@ghl-bridge/jobs';
 import { z } from 'zod';
 import { SECURITY } from '../docs/openapi.js';
-import { errorResponses } from '../http/errors.js';
+import { ApiError, errorResponses } from '../http/errors.js';
 import type { FastifyPluginAsyncZod } from '../http/zod-app.js';
 import { requireAdmin } from './admin-auth.js';
 import { reshapeBoardErrors } from './board-errors.js';
 import { type EndpointRouteOptions, endpointRoutes } from './endpoint-routes.js';
-import { replayFailedWebhooks, replayRequestSchema, toReplaySelector } from './replay-webhooks.js';
+import {
+  replayFailedWebhooks,
+  replayRequestSchema,
+  toReplaySelector,
+  whyNotReplayed,
+} from './replay-webhooks.js';
 
 export interface AdminRouteOptions {
   db: Db;
@@ -59,12 +64,17 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminRouteOptions> = async (app,
             replayed: z.number().int().describe('How many events were put back on the queue'),
             ids: z.array(z.number().int()),
           }),
-          ...errorResponses(400, 401),
+          ...errorResponses(400, 401, 404, 409),
         },
       },
     },
     async (request) => {
-      const replayed = await replayFailedWebhooks(options.db, options.queues, toReplaySelector(request.body));
+      const selector = toReplaySelector(request.body);
+      const replayed = await replayFailedWebhooks(options.db, options.queues, selector);
+      if ('id' in selector && replayed.length === 0) {
+        const why = await whyNotReplayed(options.db, selector.id);
+        throw new ApiError(why.status, why.status === 404 ? 'not_found' : 'not_failed', why.message);
+      }
       request.log.info({ replayed: replayed.length }, 'failed webhooks replayed');
       return { replayed: replayed.length, ids: replayed };
     },

@@ -26,6 +26,20 @@ export function toReplaySelector(request: z.infer<typeof replayRequestSchema>): 
   return request.id !== undefined ? { id: request.id } : { since: new Date(request.since ?? 0) };
 }
 
+/**
+ * Why replaying event `id` put nothing back, for a person who asked for that one event: there
+ * is no such event, or it is not failed (only failed events are replayed).
+ */
+export async function whyNotReplayed(db: Db, id: number): Promise<{ status: 404 | 409; message: string }> {
+  const [row] = await db
+    .select({ status: webhookEvents.status })
+    .from(webhookEvents)
+    .where(eq(webhookEvents.id, id));
+  return row
+    ? { status: 409, message: `Webhook event ${id} is ${row.status}: only failed events are replayed` }
+    : { status: 404, message: `No webhook event ${id}` };
+}
+
 /** At most this many events per call, so one request cannot flood the queue. */
 const MAX_REPLAY = 10_000;
 

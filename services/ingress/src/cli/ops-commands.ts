@@ -1,7 +1,12 @@
 import { parseArgs } from 'node:util';
 import { type Db, ghlTokens } from '@ghl-bridge/db';
 import type { Queues } from '@ghl-bridge/jobs';
-import { replayFailedWebhooks, replayRequestSchema, toReplaySelector } from '../admin/replay-webhooks.js';
+import {
+  replayFailedWebhooks,
+  replayRequestSchema,
+  toReplaySelector,
+  whyNotReplayed,
+} from '../admin/replay-webhooks.js';
 import type { CliOutput } from './keys-command.js';
 import { reconcileNow } from './reconcile-command.js';
 
@@ -42,7 +47,12 @@ export async function runOpsCommand(
       io.err(`webhooks replay needs exactly one of --id <integer> or --since <ISO time>\n${OPS_USAGE}`);
       return 2;
     }
-    const replayed = await replayFailedWebhooks(deps.db, deps.queues, toReplaySelector(selector.data));
+    const chosen = toReplaySelector(selector.data);
+    const replayed = await replayFailedWebhooks(deps.db, deps.queues, chosen);
+    if ('id' in chosen && replayed.length === 0) {
+      io.err(`${(await whyNotReplayed(deps.db, chosen.id)).message}\n`);
+      return 1;
+    }
     io.out(
       `replayed ${replayed.length} failed webhook event(s)${replayed.length ? `: ${replayed.join(', ')}` : ''}\n`,
     );
