@@ -1,4 +1,4 @@
-import { createApiKey, revokeApiKey } from '@ghl-bridge/db';
+import { createApiKey, listApiKeys, revokeApiKey } from '@ghl-bridge/db';
 import { test } from '@ghl-bridge/testing';
 import { describe, expect } from 'vitest';
 import { runKeysCommand } from '../src/cli/keys-command.js';
@@ -99,5 +99,13 @@ describe('staff API authentication', () => {
     expect(await runKeysCommand(db, ['revoke', id ?? ''], io)).toBe(1);
     expect(await runKeysCommand(db, ['create', '--name', 'x'], io)).toBe(2);
     expect(await runKeysCommand(db, ['frobnicate'], io)).toBe(2);
+    // A location id no GHL location has is refused before anything is stored.
+    err.length = 0;
+    const keysBefore = (await listApiKeys(db)).length;
+    expect(
+      await runKeysCommand(db, ['create', '--name', 'x', '--locations', 'loc_a,loc with space'], io),
+    ).toBe(2);
+    expect(err.join('')).toContain('not a GHL location id: "loc with space"');
+    expect(await listApiKeys(db)).toHaveLength(keysBefore);
   });
 });

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { createApiKey, type Executor, listApiKeys, revokeApiKey } from '@ghl-bridge/db';
+import { locationIdProblem } from '../staff/fields.js';
 
 const USAGE = `Usage:
   ghl-bridge keys create --name <name> --locations <loc1,loc2>
@@ -27,6 +28,11 @@ export async function runKeysCommand(db: Executor, args: readonly string[], io: 
       .filter(Boolean);
     if (!values.name?.trim() || locationIds.length === 0) {
       io.err(`keys create needs --name and --locations\n${USAGE}`);
+      return 2;
+    }
+    const problem = locationIds.map(locationIdProblem).find(Boolean);
+    if (problem) {
+      io.err(`${problem}\n`);
       return 2;
     }
     const { apiKey, secret } = await createApiKey(db, { name: values.name.trim(), locationIds });

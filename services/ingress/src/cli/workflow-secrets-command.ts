@@ -5,6 +5,7 @@ import {
   listWorkflowSecrets,
   revokeWorkflowSecret,
 } from '@ghl-bridge/db';
+import { locationIdProblem } from '../staff/fields.js';
 import type { CliOutput } from './keys-command.js';
 
 const WORKFLOW_SECRETS_USAGE = `Usage:
@@ -35,6 +36,11 @@ export async function runWorkflowSecretsCommand(
     const name = values.name?.trim() ?? '';
     if (!name || !locationId || locationId.includes(',')) {
       io.err(`workflow-secrets create needs --name and one --location\n${WORKFLOW_SECRETS_USAGE}`);
+      return 2;
+    }
+    const problem = locationIdProblem(locationId);
+    if (problem) {
+      io.err(`${problem}\n`);
       return 2;
     }
     const { workflowSecret, secret } = await createWorkflowSecret(db, { locationId, name });

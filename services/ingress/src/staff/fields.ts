@@ -16,6 +16,12 @@ export const identifier = z
   .max(128)
   .regex(/^[\x21-\x7e]+$/, 'must be 1-128 visible ASCII characters');
 
+/** Why `id` cannot be a GHL location id, for the CLI; undefined when it can. */
+export function locationIdProblem(id: string): string | undefined {
+  if (identifier.safeParse(id).success) return undefined;
+  return `not a GHL location id: ${JSON.stringify(id.slice(0, 140))} (1-128 visible ASCII characters)`;
+}
+
 /** Earliest and latest instants the API takes: appointments live well inside them. */
 const EARLIEST = Date.UTC(1900, 0, 1);
 const LATEST = Date.UTC(3000, 0, 1);
