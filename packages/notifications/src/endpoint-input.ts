@@ -42,7 +42,11 @@ export type NewEndpoint = z.infer<ReturnType<typeof newEndpointSchema>>;
 export const replaySinceSchema = z
   .object({
     since: z.iso
-      .datetime({ offset: true, message: 'must be ISO-8601 with an offset or Z' })
+      .datetime({
+        offset: true,
+        error: (issue) =>
+          issue.input === undefined ? 'is required' : 'must be ISO-8601 with an offset or Z',
+      })
       .refine((v) => isStorableInstant(Date.parse(v)), 'must be a date from year 1 to 9999'),
   })
   .strict();

@@ -34,14 +34,38 @@ describe('the error contract, now that schemas validate and serialise', () => {
       expect(body.json()).toEqual({
         error: 'validation_failed',
         message:
-          'Invalid body: patient.email: Invalid email address; start: must be ISO-8601 with an offset or Z; start: must be between the years 1900 and 2999; end: must be after start',
+          'Invalid body: patient.email: Invalid email address; start: must be a real date and time, ISO-8601 with an offset or Z (2026-12-07T09:00:00-05:00); end: must be after start',
         details: [
           { path: 'patient.email', message: 'Invalid email address' },
-          { path: 'start', message: 'must be ISO-8601 with an offset or Z' },
-          { path: 'start', message: 'must be between the years 1900 and 2999' },
+          {
+            path: 'start',
+            message: 'must be a real date and time, ISO-8601 with an offset or Z (2026-12-07T09:00:00-05:00)',
+          },
           { path: 'end', message: 'must be after start' },
         ],
       });
+
+      // Missing says missing; a date that does not exist says so once.
+      const { start: _start, ...noStart } = citaBody();
+      const missing = await app.inject({
+        method: 'POST',
+        url: '/api/ghl/citas/',
+        headers: auth,
+        payload: noStart,
+      });
+      expect(missing.json().details).toContainEqual({ path: 'start', message: 'is required' });
+      const feb30 = await app.inject({
+        method: 'POST',
+        url: '/api/ghl/citas/',
+        headers: auth,
+        payload: citaBody({ start: '2030-02-30T09:00:00-05:00' }),
+      });
+      expect(feb30.json().details.filter((d: { path: string }) => d.path === 'start')).toEqual([
+        {
+          path: 'start',
+          message: 'must be a real date and time, ISO-8601 with an offset or Z (2026-12-07T09:00:00-05:00)',
+        },
+      ]);
 
       const query = await app.inject({
         url: `/api/ghl/citas/?location_id=${LOC}&limit=0&colour=red`,

@@ -28,8 +28,15 @@ const LATEST = Date.UTC(3000, 0, 1);
 
 /** An ISO-8601 instant with an offset (or Z), between the years 1900 and 2999. */
 export const isoWithOffset = z.iso
-  .datetime({ offset: true, message: 'must be ISO-8601 with an offset or Z' })
+  .datetime({
+    offset: true,
+    error: (issue) =>
+      issue.input === undefined
+        ? 'is required'
+        : 'must be a real date and time, ISO-8601 with an offset or Z (2026-12-07T09:00:00-05:00)',
+  })
+  // A text that is no date at all has its one message above, not this one too.
   .refine((v) => {
     const at = Date.parse(v);
-    return at >= EARLIEST && at < LATEST;
+    return Number.isNaN(at) || (at >= EARLIEST && at < LATEST);
   }, 'must be between the years 1900 and 2999');
