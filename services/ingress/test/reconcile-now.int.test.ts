@@ -62,6 +62,13 @@ describe('reconciliation always finishes and always runs again', () => {
         .from(citas)
         .where(eq(citas.ghlAppointmentId, made[1]?.id ?? ''));
       expect(poisoned?.title).toBe('Veneno');
+
+      // A location nothing is installed for: told, and no run queued to fail.
+      out.length = 0;
+      const before = await s.queues.maintenance.getJobCounts('waiting', 'failed');
+      expect(await runOpsCommand('reconcile', ['now', '--location', 'nowhere'], deps, io)).toBe(1);
+      expect(out.join('')).toContain('nowhere: no active install');
+      expect(await s.queues.maintenance.getJobCounts('waiting', 'failed')).toEqual(before);
     } finally {
       await s.close();
     }

@@ -22,7 +22,13 @@ export async function reconcileNow(
   io: CliOutput,
   waitMs = 120_000,
 ): Promise<number> {
-  const locations = location ? [location] : await installedLocations(deps.db);
+  const installed = await installedLocations(deps.db);
+  // A location with no install has nothing to read GHL with: say so, and queue nothing.
+  if (location !== undefined && !installed.includes(location)) {
+    io.err(`${location}: no active install (see ghl-bridge tokens status); nothing queued\n`);
+    return 1;
+  }
+  const locations = location ? [location] : installed;
   if (locations.length === 0) {
     io.out('no installed location to reconcile\n');
     return 0;
