@@ -45,6 +45,18 @@ describe('the error contract, now that schemas validate and serialise', () => {
         ],
       });
 
+      // The staff API takes JSON: text is refused as any other media type is.
+      for (const type of ['text/plain', 'application/x-www-form-urlencoded']) {
+        const other = await app.inject({
+          method: 'POST',
+          url: '/api/ghl/citas/',
+          headers: { ...auth, 'content-type': type },
+          payload: 'location_id=x',
+        });
+        expect(other.statusCode, type).toBe(415);
+        expect(other.json()).toEqual({ error: expect.any(String), message: expect.any(String) });
+      }
+
       // Missing says missing; a date that does not exist says so once.
       const { start: _start, ...noStart } = citaBody();
       const missing = await app.inject({

@@ -21,6 +21,9 @@ export const staffApiRoutes: FastifyPluginAsyncZod<CalendarRouteDeps> = async (a
     if (body === '') return done(null, undefined);
     return json(request, String(body), done);
   });
+  // JSON only: a text/plain body is a 415 like any other media type, not a string the schemas
+  // then call "expected object" (Fastify parses text/plain by default).
+  app.removeContentTypeParser('text/plain');
   listCitasRoute(app, deps);
   getCitaRoute(app, deps);
   createCitaRoute(app, deps);
